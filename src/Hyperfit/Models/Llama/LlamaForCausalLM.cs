@@ -1,0 +1,46 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Models.Llama;
+
+/// <summary><c>LlamaForCausalLM</c>: the backbone plus the vocabulary head (tied to the embeddings when
+/// <c>tie_word_embeddings</c> is true, in which case no <c>lm_head.weight</c> exists in the file or the state dict).</summary>
+public class LlamaForCausalLM : CausalLM
+{
+    [ComponentName(Name = "model")]
+    private readonly LlamaModel _model;
+    [ComponentName(Name = "lm_head")]
+    private readonly Linear? _lmHead;
+    private readonly LlamaConfig _config;
+
+    public LlamaForCausalLM(LlamaConfig config, ModelOptions options) : this(nameof(LlamaForCausalLM), config, options)
+    {
+    }
+
+    protected LlamaForCausalLM(string name, LlamaConfig config, ModelOptions options) : base(name)
+    {
+        _config = config;
+        _model = new LlamaModel(config, options.Dropout, options.DType, options.Device);
+        _lmHead = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, options.Device, options.DType);
+        RegisterComponents();
+    }
+
+    public override ModelConfig Config => _config;
+
+    public override IReadOnlySet<string> TiedParameterNames =>
+        _config.TieWordEmbeddings ? new HashSet<string> { "lm_head.weight" } : new HashSet<string>();
+
+    public override KvCache CreateKvCache(int capacity = 256) => new(_config.NumHiddenLayers, capacity);
+
+    public override Tensor forward(CausalLMInput input)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = _model.forward(input); // (B, T, D)
+        var logits = _lmHead is null
+            ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
+            : _lmHead.forward(hidden);                            // (B, T, V)
+        return logits.MoveToOuterDisposeScope();
+    }
+}

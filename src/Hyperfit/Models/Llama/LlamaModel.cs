@@ -1,0 +1,69 @@
+using Hyperfit.Models.Common;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Models.Llama;
+
+/// <summary>The Llama backbone: embeddings, decoder layers, final norm; returns hidden states (B, T, D).</summary>
+public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
+{
+    [ComponentName(Name = "embed_tokens")]
+    private readonly Embedding _embedTokens;
+    [ComponentName(Name = "layers")]
+    private readonly ModuleList<LlamaDecoderLayer> _layers;
+    [ComponentName(Name = "norm")]
+    private readonly RmsNorm _norm;
+    private readonly RotaryEmbedding _rotary;
+    private readonly LlamaConfig _config;
+
+    public LlamaModel(LlamaConfig config, double dropout, ScalarType dtype, Device? device) : base(nameof(LlamaModel))
+    {
+        _config = config;
+        _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
+            .Select(_ => new LlamaDecoderLayer(config, dropout, dtype, device)).ToArray());
+        _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device);
+        RegisterComponents();
+    }
+
+    /// <summary>The input embedding matrix (V, D); the tied head multiplies by it.</summary>
+    public Parameter EmbeddingWeight => _embedTokens.weight!;
+
+    public override Tensor forward(CausalLMInput input)
+    {
+        using var scope = NewDisposeScope();
+        var ids = input.InputIds;
+        var (b, t) = (ids.shape[0], ids.shape[1]);
+        var past = input.Cache?.Length ?? 0;
+        if (_config.SlidingWindow is { } window && past + t > window)
+        {
+            throw new ArgumentException(
+                $"sequence length {past + t} exceeds sliding_window ({window}); sliding-window attention is not implemented");
+        }
+
+        var h = _embedTokens.forward(ids); // (B, T, D)
+        var positions = input.PositionIds ?? AttentionMasks.PositionIds(input.AttentionMask, past, b, t, ids.device);
+        var (cos, sin) = _rotary.CosSin(positions, h.dtype);
+        var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
+        for (var i = 0; i < _layers.Count; i++)
+        {
+            h = _layers[i].forward(new LlamaAttention.Input(h, cos, sin, mask, input.Cache, i));
+        }
+
+        input.Cache?.Advance((int)t);
+        return _norm.forward(h).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rotary.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
