@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Hyperfit.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Tests.Models;
+
+public sealed class ForwardTests
+{
+    private static CausalLM Build(JsonObject config, ScalarType dtype, int seed)
+    {
+        manual_seed(seed);
+        var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), new ModelOptions(dtype));
+        // Random init leaves norms at 1 and biases at 0; perturb everything so every weight matters.
+        using (no_grad())
+        {
+            foreach (var (_, p) in model.named_parameters())
+            {
+                p.add_(randn_like(p) * 0.1);
+            }
+        }
+
+        model.eval();
+        return model;
+    }
+
+    private static double[][] Reference(CausalLM model, JsonObject config, int[] ids, int[] positions, bool[] keep) =>
+        (string)config["model_type"]! switch
+        {
+            "gpt2" => new ReferenceForward(model, config).GPT2(ids, positions, keep),
+            "qwen2" => new ReferenceForward(model, config).Llama(ids, positions, keep, qkvBias: true),
+            _ => new ReferenceForward(model, config).Llama(ids, positions, keep, qkvBias: false),
+        };
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_match_an_independent_naive_forward(string family, JsonObject config)
+    {
+        // Given a tiny model in float64 and the naive reference built from its weights
+        using var model = Build(config, ScalarType.Float64, seed: 7);
+        int[] ids = [5, 17, 3, 60, 2, 41, 9, 33];
+        var positions = Enumerable.Range(0, ids.Length).ToArray();
+        var expected = Reference(model, config, ids, positions, Enumerable.Repeat(true, ids.Length).ToArray());
+
+        // When the model runs
+        using var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
+        using var logits = model.forward(input);
+        var actual = logits.data<double>().ToArray();
+
+        // Then every logit agrees; float32 cos/sin (libm vs. libtorch, ~1 ulp) bound the difference for RoPE models
+        var vocab = expected[0].Length;
+        var maxDiff = Enumerable.Range(0, ids.Length).SelectMany(t => Enumerable.Range(0, vocab).Select(v => Math.Abs(expected[t][v] - actual[(t * vocab) + v]))).Max();
+        Assert.True(maxDiff < (family == "gpt2" ? 1e-9 : 1e-5), $"{family}: max |diff| = {maxDiff}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_give_the_same_logits_with_the_kv_cache_as_the_full_forward(string family, JsonObject config)
+    {
+        // Given a float32 model and a 12-token sequence
+        using var model = Build(config, ScalarType.Float32, seed: 11);
+        var ids = new long[] { 4, 8, 15, 16, 23, 42, 7, 1, 30, 11, 2, 19 };
+        using var full = model.forward(tensor(ids, [1, ids.Length]));
+
+        // When the prefix (5 tokens) goes in at once and the rest one token at a time through the cache
+        using var cache = model.CreateKvCache(capacity: 4); // small, so the cache must grow
+        var steps = new List<Tensor> { model.forward(new CausalLMInput(tensor(ids[..5], [1, 5]), Cache: cache)) };
+        for (var i = 5; i < ids.Length; i++)
+        {
+            steps.Add(model.forward(new CausalLMInput(tensor(ids[i..(i + 1)], [1, 1]), Cache: cache)));
+        }
+
+        using var incremental = cat(steps, 1);
+        var maxDiff = (incremental - full).abs().max().item<float>();
+
+        // Then they agree to 1e-5
+        Assert.Equal(ids.Length, cache.Length);
+        Assert.True(maxDiff <= 1e-5, $"{family}: max |diff| = {maxDiff}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_give_left_padded_rows_the_logits_of_the_unpadded_sequence(string family, JsonObject config)
+    {
+        // Given a batch of a 7-token and a 4-token sequence, the short one left-padded with 3 pads
+        using var model = Build(config, ScalarType.Float32, seed: 5);
+        long[] longIds = [3, 9, 27, 81, 43, 10, 6];
+        long[] shortIds = [12, 24, 48, 5];
+        using var batch = tensor(new long[] { 3, 9, 27, 81, 43, 10, 6, 0, 0, 0, 12, 24, 48, 5 }, [2, 7]);
+        using var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1 }, [2, 7]);
+
+        // When the batch and each sequence alone run
+        using var batched = model.forward(new CausalLMInput(batch, mask));
+        using var alone = model.forward(tensor(shortIds, [1, 4]));
+        using var aloneLong = model.forward(tensor(longIds, [1, 7]));
+
+        // Then the real positions agree and nothing is NaN
+        var shortDiff = (batched[1].narrow(0, 3, 4) - alone[0]).abs().max().item<float>();
+        var longDiff = (batched[0] - aloneLong[0]).abs().max().item<float>();
+        Assert.False(batched.isnan().any().item<bool>());
+        Assert.True(shortDiff <= 1e-5, $"{family}: padded row differs by {shortDiff}");
+        Assert.True(longDiff <= 1e-5, $"{family}: full row differs by {longDiff}");
+    }
+
+    [Fact]
+    public void Should_match_the_reference_for_a_left_padded_gpt2_row_whose_positions_start_at_zero()
+    {
+        // Learned positions must come from the mask (cumsum − 1), else padding shifts them.
+        var config = TinyConfigs.GPT2();
+        using var model = Build(config, ScalarType.Float64, seed: 3);
+        using var batch = tensor(new long[] { 0, 0, 7, 8, 9 }, [1, 5]);
+        using var mask = tensor(new long[] { 0, 0, 1, 1, 1 }, [1, 5]);
+        using var logits = model.forward(new CausalLMInput(batch, mask));
+        var expected = new ReferenceForward(model, config).GPT2([7, 8, 9], [0, 1, 2], [true, true, true]);
+        var actual = logits[0].narrow(0, 2, 3).contiguous().data<double>().ToArray();
+        var vocab = expected[0].Length;
+        var maxDiff = Enumerable.Range(0, 3).SelectMany(t => Enumerable.Range(0, vocab).Select(v => Math.Abs(expected[t][v] - actual[(t * vocab) + v]))).Max();
+        Assert.True(maxDiff < 1e-9, $"max |diff| = {maxDiff}");
+    }
+}
