@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hyperfit.IO.Safetensors;
+using Hyperfit.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Checkpoints;
+
+/// <summary>Loads a Hugging Face model folder (config.json + model.safetensors or a sharded index) into a
+/// <see cref="CausalLM"/>, strictly: every expected tensor present with the right shape, nothing unexpected.</summary>
+public static class HfModelLoader
+{
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>Reads and validates <c>config.json</c> in <paramref name="modelDirectory"/>.</summary>
+    /// <exception cref="CheckpointLoadException">Missing or invalid file; the message names it.</exception>
+    public static ModelConfig ReadConfig(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, ConfigFileName);
+        if (!Directory.Exists(modelDirectory))
+        {
+            throw new CheckpointLoadException($"{modelDirectory}: model folder not found");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CheckpointLoadException($"{path}: not found (a Hugging Face model folder needs config.json)");
+        }
+
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                   ?? throw new CheckpointLoadException($"{path}: expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointLoadException($"{path}: invalid JSON ({e.Message})", e);
+        }
+
+        try
+        {
+            return ModelRegistry.ReadConfig(json);
+        }
+        catch (ModelConfigException e)
+        {
+            throw new CheckpointLoadException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Builds the model and streams every tensor from disk into it, one tensor at a time.</summary>
+    public static CausalLM Load(string modelDirectory, ModelOptions? options = null)
+    {
+        options ??= ModelOptions.Default;
+        var config = ReadConfig(modelDirectory);
+        SafetensorsCheckpoint checkpoint;
+        try
+        {
+            checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
+        }
+        catch (SafetensorsFormatException e)
+        {
+            throw new CheckpointLoadException(e.Message, e);
+        }
+        catch (IOException e)
+        {
+            throw new CheckpointLoadException($"{modelDirectory}: {e.Message}", e);
+        }
+
+        using (checkpoint)
+        {
+            // Build on CPU (weights are copied in from memory-mapped files), then move.
+            var model = ModelRegistry.Build(config, options with { Device = CPU });
+            try
+            {
+                LoadWeights(model, checkpoint, modelDirectory);
+                var device = options.Device ?? CPU;
+                if (device.type != DeviceType.CPU)
+                {
+                    model.to(device);
+                }
+
+                model.eval();
+                return model;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static void LoadWeights(CausalLM model, SafetensorsCheckpoint checkpoint, string modelDirectory)
+    {
+        var parameters = model.state_dict();
+        var fileNames = checkpoint.Tensors.ToDictionary(t => CheckpointName(model, checkpoint, t.Name), t => t.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        var missing = parameters.Keys.Where(k => !fileNames.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+        {
+            problems.Add($"missing tensors: {Summarise(missing)}");
+        }
+
+        var unexpected = fileNames.Keys
+            .Where(k => !parameters.ContainsKey(k) && !model.TiedParameterNames.Contains(k) && !model.IsIgnorableCheckpointTensor(k))
+            .ToList();
+        if (unexpected.Count > 0)
+        {
+            problems.Add($"unexpected tensors: {Summarise(unexpected)}");
+        }
+
+        foreach (var (name, parameter) in parameters)
+        {
+            if (!fileNames.TryGetValue(name, out var fileName))
+            {
+                continue;
+            }
+
+            var info = checkpoint.GetTensor(fileName);
+            if (!info.Shape.SequenceEqual(parameter.shape))
+            {
+                problems.Add($"tensor '{fileName}' in {Path.GetFileName(checkpoint.FileOf(fileName))} has shape [{string.Join(", ", info.Shape)}], config.json implies [{string.Join(", ", parameter.shape)}]");
+            }
+            else if (info.DType is not (SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64))
+            {
+                problems.Add($"tensor '{fileName}' in {Path.GetFileName(checkpoint.FileOf(fileName))} has dtype {info.DType.ToFileName()}; weights must be F32, F16, BF16 or F64");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CheckpointLoadException($"{modelDirectory}: checkpoint does not match config.json: {string.Join("; ", problems)}");
+        }
+
+        using var _ = no_grad();
+        foreach (var (name, parameter) in parameters)
+        {
+            var fileName = fileNames[name];
+            CopyInto(parameter, checkpoint.GetTensor(fileName), checkpoint.GetBytes(fileName));
+        }
+    }
+
+    /// <summary>Copies one tensor's bytes into a parameter, converting dtype if they differ; at most one
+    /// temporary tensor of that size exists at a time.</summary>
+    private static void CopyInto(Tensor parameter, SafetensorsTensorInfo info, ReadOnlySpan<byte> bytes)
+    {
+        var fileType = TensorDTypes.ToScalarType(info.DType);
+        if (fileType == parameter.dtype)
+        {
+            bytes.CopyTo(parameter.bytes);
+            return;
+        }
+
+        using var staged = empty(info.Shape, fileType);
+        bytes.CopyTo(staged.bytes);
+        parameter.copy_(staged);
+    }
+
+    // Older GPT-2 files name tensors without the "transformer." prefix.
+    private static string CheckpointName(CausalLM model, SafetensorsCheckpoint checkpoint, string name) =>
+        model is Models.GPT2.GPT2LMHeadModel && !name.StartsWith("transformer.", StringComparison.Ordinal) && name != "lm_head.weight"
+            ? "transformer." + name
+            : name;
+
+    private static string Summarise(List<string> names) =>
+        names.Count <= 6 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(6))} … ({names.Count} in all)";
+}
