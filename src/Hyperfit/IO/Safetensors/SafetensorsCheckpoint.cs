@@ -61,6 +61,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
         var files = new List<SafetensorsFile>(shardNames.Count);
         try
         {
+            // First every shard, so that a tensor stored twice is reported as such whatever the index says.
             var byName = new Dictionary<string, (SafetensorsTensorInfo, SafetensorsFile)>(weightMap.Count, StringComparer.Ordinal);
             foreach (var shard in shardNames)
             {
@@ -80,16 +81,21 @@ public sealed class SafetensorsCheckpoint : IDisposable
                         throw new SafetensorsFormatException(shardPath, t.Name,
                             $"also present in {Path.GetFileName(byName[t.Name].Item2.FilePath)}; a tensor must live in exactly one shard");
                     }
+                }
+            }
 
-                    if (!weightMap.TryGetValue(t.Name, out var listed))
-                    {
-                        throw new SafetensorsFormatException(indexPath, t.Name, $"present in shard {shard} but not listed in weight_map");
-                    }
+            // Then the index against the shards' contents, both ways.
+            foreach (var (name, (_, file)) in byName)
+            {
+                var shard = Path.GetFileName(file.FilePath);
+                if (!weightMap.TryGetValue(name, out var listed))
+                {
+                    throw new SafetensorsFormatException(indexPath, name, $"present in shard {shard} but not listed in weight_map");
+                }
 
-                    if (listed != shard)
-                    {
-                        throw new SafetensorsFormatException(indexPath, t.Name, $"weight_map says {listed} but the tensor is in {shard}");
-                    }
+                if (listed != shard)
+                {
+                    throw new SafetensorsFormatException(indexPath, name, $"weight_map says {listed} but the tensor is in {shard}");
                 }
             }
 
