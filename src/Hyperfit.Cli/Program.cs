@@ -1,1 +1,1 @@
-return 0;
+return Hyperfit.Cli.HyperfitCli.Run(args);

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Hyperfit.Cli.Commands;
+
+namespace Hyperfit.Cli;
+
+/// <summary>The <c>hyperfit</c> command: parses arguments and hands over to the library.</summary>
+public static class HyperfitCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Hyperfit: hyperfit Hugging Face causal LMs from C#, generate, and measure what the paper measures.");
+        root.Add(InspectCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failure, 2 bad usage).</summary>
+    public static int Run(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Run 'hyperfit --help' for usage.");
+            return 2;
+        }
+
+        return parse.Invoke();
+    }
+}
