@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hyperfit.IO.Safetensors;
 using Hyperfit.Models;
+using Microsoft.Win32.SafeHandles;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -134,28 +135,74 @@ public static class HfModelLoader
             throw new CheckpointLoadException($"{modelDirectory}: checkpoint does not match config.json: {string.Join("; ", problems)}");
         }
 
+        // Read straight from the files into parameter memory (no memory map, no second copy of the weights):
+        // peak memory is the model plus, when dtypes differ, one staging tensor.
         using var _ = no_grad();
-        foreach (var (name, parameter) in parameters)
+        var handles = new Dictionary<string, SafeFileHandle>(StringComparer.Ordinal);
+        try
         {
-            var fileName = fileNames[name];
-            CopyInto(parameter, checkpoint.GetTensor(fileName), checkpoint.GetBytes(fileName));
+            foreach (var (name, parameter) in parameters)
+            {
+                var fileName = fileNames[name];
+                var path = checkpoint.FileOf(fileName);
+                if (!handles.TryGetValue(path, out var handle))
+                {
+                    handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                    handles[path] = handle;
+                }
+
+                CopyInto(parameter, checkpoint.GetTensor(fileName), handle, path);
+            }
+        }
+        finally
+        {
+            foreach (var handle in handles.Values)
+            {
+                handle.Dispose();
+            }
         }
     }
 
-    /// <summary>Copies one tensor's bytes into a parameter, converting dtype if they differ; at most one
-    /// temporary tensor of that size exists at a time.</summary>
-    private static void CopyInto(Tensor parameter, SafetensorsTensorInfo info, ReadOnlySpan<byte> bytes)
+    /// <summary>Largest single read; tensors above it (e.g. a 2+ GB embedding) are read in pieces.</summary>
+    internal static long MaxReadBytes { get; set; } = 1L << 30;
+
+    private static void CopyInto(Tensor parameter, SafetensorsTensorInfo info, SafeFileHandle handle, string path)
     {
         var fileType = TensorDTypes.ToScalarType(info.DType);
-        if (fileType == parameter.dtype)
+        if (fileType == parameter.dtype && parameter.is_contiguous())
         {
-            bytes.CopyTo(parameter.bytes);
+            ReadInto(parameter, handle, info.DataOffset, path, info.Name);
             return;
         }
 
         using var staged = empty(info.Shape, fileType);
-        bytes.CopyTo(staged.bytes);
+        ReadInto(staged, handle, info.DataOffset, path, info.Name);
         parameter.copy_(staged);
+    }
+
+    private static void ReadInto(Tensor target, SafeFileHandle handle, long offset, string path, string tensorName)
+    {
+        using var flat = target.view(-1);
+        var elementSize = flat.ElementSize;
+        var total = flat.numel();
+        var chunk = Math.Max(1, MaxReadBytes / elementSize);
+        for (long start = 0; start < total; start += chunk)
+        {
+            using var piece = flat.narrow(0, start, Math.Min(chunk, total - start));
+            var span = piece.bytes;
+            var position = offset + (start * elementSize);
+            while (!span.IsEmpty)
+            {
+                var read = RandomAccess.Read(handle, span, position);
+                if (read <= 0)
+                {
+                    throw new CheckpointLoadException($"{path}: tensor '{tensorName}': file ended while reading its data");
+                }
+
+                span = span[read..];
+                position += read;
+            }
+        }
     }
 
     // Older GPT-2 files name tensors without the "transformer." prefix.

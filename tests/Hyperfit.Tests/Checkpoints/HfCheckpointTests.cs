@@ -221,3 +221,30 @@ public sealed class HfCheckpointTests
         Assert.Contains("model.safetensors", message);
     }
 }
+
+public sealed class HfModelLoaderChunkTests
+{
+    [Fact]
+    public void Should_read_tensors_larger_than_one_read_in_pieces_bit_exactly()
+    {
+        // Given a saved model and a read limit far below its tensor sizes (stands in for >2 GB embeddings)
+        using var dir = new TempDirectory();
+        manual_seed(2);
+        using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.Llama()), ModelOptions.Default);
+        HfModelSaver.Save(model, dir.Path);
+        var before = HfModelLoader.MaxReadBytes;
+        try
+        {
+            HfModelLoader.MaxReadBytes = 100; // not a multiple of any row size
+            using var loaded = HfModelLoader.Load(dir.Path);
+            foreach (var (name, tensor) in model.state_dict())
+            {
+                Assert.True(tensor.bytes.SequenceEqual(loaded.state_dict()[name].bytes), name);
+            }
+        }
+        finally
+        {
+            HfModelLoader.MaxReadBytes = before;
+        }
+    }
+}
