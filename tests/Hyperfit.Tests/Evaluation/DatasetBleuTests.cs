@@ -66,6 +66,32 @@ public sealed class DatasetBleuTests
     }
 
     [Fact]
+    public void Should_equal_brute_force_where_method1_windows_without_a_shared_4gram_compete()
+    {
+        // Given medium vocabularies and longer windows: with method1 a window sharing no 4-gram can score up to
+        // (0.1/d4)^¼ ≈ 0.3, so the level-wise search must go on past the 4-gram level (a loose stop would show here)
+        // (a dataset of thousands of windows, so that 4-gram and 3-gram occurrences are sparse and the bound decides)
+        for (var seed = 0; seed < 8; seed++)
+        {
+            var random = new Random(9000 + seed);
+            var vocabulary = random.Next(8, 13);
+            var dataset = TestData.Texts(random, 20, 150, 250, vocabulary);
+            var texts = TestData.Texts(random, 4, 16, 20, vocabulary);
+            var window = random.Next(16, 21);
+
+            // When
+            var fast = DatasetBleu.Compute(texts, dataset, window, BleuSmoothing.Method1);
+            var oracle = DatasetBleu.BruteForce(texts, dataset, window, BleuSmoothing.Method1);
+
+            // Then
+            for (var i = 0; i < texts.Length; i++)
+            {
+                TestData.AssertClose(oracle[i], fast.Highest[i], context: $"seed {seed} text {i}");
+            }
+        }
+    }
+
+    [Fact]
     public void Should_equal_brute_force_on_a_larger_sparse_dataset_where_pruning_stops_early()
     {
         // Given a larger vocabulary, so most texts share few 4-grams with the dataset and the search prunes early
