@@ -10,6 +10,7 @@ public static class HyperfitCli
     {
         var root = new RootCommand("Hyperfit: hyperfit Hugging Face causal LMs from C#, generate, and measure what the paper measures.");
         root.Add(InspectCommand.Create());
+        root.Add(DataCommand.Create());
         return root;
     }
 
