@@ -8,6 +8,8 @@ namespace Hyperfit.Data.Brown;
 /// <list type="bullet">
 /// <item>the tag is everything after the last <c>/</c> and is dropped;</item>
 /// <item>a sentence-final <c>; ? ! :</c> that the corpus files repeat (<c>?/. ?/.</c>) is kept once;</item>
+/// <item>an inch mark (<c>1/4''/nn</c>) becomes <c>1/4"</c> and the stray <c>''/''</c> token the files put after
+/// each one is dropped;</item>
 /// <item><c>``</c> and <c>''</c> become <c>"</c>; a lone <c>'</c> is an opening or closing single quote, decided
 /// by its neighbours and, failing that, by alternation within the paragraph;</item>
 /// <item>no space before <c>, . ; : ? ! ) ]</c> and closing quotes, no space after <c>( [</c> and opening
@@ -55,7 +57,12 @@ public static class BrownDetagger
                 continue;
             }
 
-            words.Add(word);
+            if (word == "''" && previous is { } q && q.Word.Length > 2 && q.Word.EndsWith("''", StringComparison.Ordinal))
+            {
+                continue; // the files follow every inch mark (1/4''/nn) with a stray ''/'' token
+            }
+
+            words.Add(word.Length > 2 && word.EndsWith("''", StringComparison.Ordinal) ? word[..^2] + "\"" : word);
             previous = (word, tag);
         }
 
