@@ -12,6 +12,7 @@ public static class HyperfitCli
         root.Add(InspectCommand.Create());
         root.Add(NewModelCommand.Create());
         root.Add(TrainTokenizerCommand.Create());
+        root.Add(DataCommand.Create());
         return root;
     }
 
