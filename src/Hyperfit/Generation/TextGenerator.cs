@@ -75,7 +75,7 @@ public sealed class TextGenerator
         }
 
         using var inference = inference_mode();
-        var device = _model.parameters().First().device;
+        var device = _model.parameters().FirstOrDefault()?.device ?? CPU; // a parameterless (test) model runs on the CPU
 
         // (B, C + N) ids and mask, preallocated: row r's context sits right-aligned in [0, C), new tokens go to
         // [C, C + N). Left pads repeat the row's first token rather than the pad id: the mask hides them from
