@@ -10,6 +10,8 @@ public static class HyperfitCli
     {
         var root = new RootCommand("Hyperfit: hyperfit Hugging Face causal LMs from C#, generate, and measure what the paper measures.");
         root.Add(InspectCommand.Create());
+        root.Add(GenerateCommand.Create());
+        root.Add(BenchCommand.Create());
         return root;
     }
 
