@@ -97,7 +97,9 @@ public sealed class TextGenerator
         }
 
         using var ids = tensor(idsHost, [rows, total], device: device);
-        using var mask = tensor(maskHost, [rows, total], device: device);
+        // Without padding the mask is all ones: pass none, so the model takes its plain causal (fast SDPA) path.
+        var padded = contexts.Any(c => c.Count < contextLength);
+        using var mask = padded ? tensor(maskHost, [rows, total], device: device) : null;
         using var cache = UseCache ? _model.CreateKvCache(total) : null;
         using var sampler = _config.Strategy == DecodingStrategy.Sample ? new torch.Generator(unchecked((ulong)_config.Seed), device) : null;
 
@@ -114,15 +116,15 @@ public sealed class TextGenerator
             Tensor logits;                                                          // (B, T, V)
             if (cache is null)
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask.narrow(1, 0, known)));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known)));
             }
             else if (step == 0)
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask.narrow(1, 0, known), Cache: cache));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), Cache: cache));
             }
             else
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask.narrow(1, 0, known), Cache: cache));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask?.narrow(1, 0, known), Cache: cache));
             }
 
             var next = logits.select(1, -1).to(ScalarType.Float32);                 // (B, V)
