@@ -82,7 +82,7 @@ public sealed class GenerateCommandTests : IDisposable
             Assert.NotNull(l["continuation"]);
             Assert.True((int)l["citation_steps"]! >= 0);
         });
-        Assert.False(File.Exists(_dir.File("out.jsonl.tmp")));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
     }
 
     [Fact]
