@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hyperfit.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Generation;
+
+/// <summary>Greedy generation speed of a model on random contexts: with the KV cache, recomputing the prefix
+/// every step, and batched with the cache. Used by <c>hyperfit bench generate</c>.</summary>
+public static class GenerationBenchmark
+{
+    /// <summary>config.json of the benchmark's random model: a Llama with hidden 256, 4 layers, vocab 4096.</summary>
+    public static JsonObject RandomLlamaConfig() => new()
+    {
+        ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["vocab_size"] = 4096,
+        ["hidden_size"] = 256, ["intermediate_size"] = 688, ["num_hidden_layers"] = 4, ["num_attention_heads"] = 4,
+        ["num_key_value_heads"] = 4, ["rms_norm_eps"] = 1e-5, ["rope_theta"] = 10000.0, ["max_position_embeddings"] = 2048,
+        ["tie_word_embeddings"] = false, ["hidden_act"] = "silu", ["torch_dtype"] = "float32",
+    };
+
+    /// <summary>A randomly initialised model from <see cref="RandomLlamaConfig"/>, in eval mode.</summary>
+    public static CausalLM RandomLlama(ModelOptions options, int seed = 0)
+    {
+        manual_seed(seed);
+        var model = ModelRegistry.Build(ModelRegistry.ReadConfig(RandomLlamaConfig()), options);
+        model.eval();
+        return model;
+    }
+
+    public static IReadOnlyList<GenerationBenchmarkRun> Run(CausalLM model, int batch, int contextTokens, int newTokens, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(contextTokens, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(newTokens, 1);
+        var random = new Random(seed);
+        var vocab = model.Config.VocabSize;
+        var contexts = Enumerable.Range(0, batch)
+            .Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, contextTokens).Select(_ => random.Next(vocab)).ToArray())
+            .ToArray();
+        var config = new GenerationConfig { MaxNewTokens = newTokens };
+        var cached = new TextGenerator(model, config);
+        var uncached = new TextGenerator(model, config) { UseCache = false };
+
+        // Warm-up: first calls pay for kernel selection and allocator growth.
+        cached.Generate(contexts[..1]);
+        uncached.Generate(contexts[..1]);
+
+        return
+        [
+            Time("kv-cache", cached, contexts[..1], newTokens),
+            Time("no-cache", uncached, contexts[..1], newTokens),
+            Time("kv-cache-batched", cached, contexts, newTokens),
+        ];
+    }
+
+    private static GenerationBenchmarkRun Time(string name, TextGenerator generator, IReadOnlyList<int>[] contexts, int newTokens)
+    {
+        var watch = Stopwatch.StartNew();
+        generator.Generate(contexts);
+        if (cuda.is_available())
+        {
+            cuda.synchronize();
+        }
+
+        return new GenerationBenchmarkRun(name, contexts.Length, newTokens, watch.Elapsed.TotalSeconds);
+    }
+}
