@@ -24,30 +24,28 @@ public sealed class RotaryEmbedding : IDisposable
         _invFreq = invFreq.to(device ?? CPU).MoveToOuterDisposeScope();
     }
 
-    /// <summary>cos and sin, each (B, T, d), for (B, T) positions, cast to <paramref name="dtype"/>.</summary>
-    public (Tensor Cos, Tensor Sin) CosSin(Tensor positionIds, ScalarType dtype)
+    /// <summary>cos and signed sin, each (B, 1, T, d) for (B, T) positions, cast to <paramref name="dtype"/>; computed
+    /// once per forward and shared by every layer. The sin half that multiplies the negated half of
+    /// <c>rotate_half</c> carries the minus sign, so <see cref="Apply"/> needs a single roll instead of split, negate
+    /// and concatenate.</summary>
+    public (Tensor Cos, Tensor SignedSin) CosSin(Tensor positionIds, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         var freqs = positionIds.to_type(float32).unsqueeze(-1) * _invFreq.to(positionIds.device); // (B, T, d/2)
-        var emb = cat([freqs, freqs], -1);                                                       // (B, T, d)
-        return (emb.cos().to_type(dtype).MoveToOuterDisposeScope(), emb.sin().to_type(dtype).MoveToOuterDisposeScope());
+        var cos = freqs.cos();
+        var sin = freqs.sin();
+        var fullCos = cat([cos, cos], -1).unsqueeze(1);                                          // (B, 1, T, d)
+        var signedSin = cat([-sin, sin], -1).unsqueeze(1);                                       // (B, 1, T, d)
+        return (fullCos.to_type(dtype).MoveToOuterDisposeScope(), signedSin.to_type(dtype).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Rotates (B, H, T, d) queries or keys by (B, T, d) cos/sin.</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    /// <summary>Rotates (B, H, T, d) queries or keys: <c>x·cos + rotate_half(x)·sin</c> with
+    /// <c>rotate_half(x) = cat(−x₂, x₁)</c>, i.e. <c>x·cos + roll(x, d/2)·signedSin</c>.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         using var scope = NewDisposeScope();
-        var c = cos.unsqueeze(1); // (B, 1, T, d)
-        var s = sin.unsqueeze(1);
-        return (x * c + RotateHalf(x) * s).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor RotateHalf(Tensor x)
-    {
-        var half = x.shape[^1] / 2;
-        var x1 = x.narrow(-1, 0, half);
-        var x2 = x.narrow(-1, half, half);
-        return cat([-x2, x1], -1);
+        var rolled = x.roll(x.shape[^1] / 2, -1); // cat(x₂, x₁)
+        return x.mul(cos).add_(rolled.mul_(signedSin)).MoveToOuterDisposeScope();
     }
 
     // Llama 3.1: leave high-frequency bands alone, divide low-frequency ones by factor, blend in between.

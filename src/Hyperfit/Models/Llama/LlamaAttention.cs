@@ -9,9 +9,9 @@ namespace Hyperfit.Models.Llama;
 /// <summary>Multi-head attention with rotary positions and grouped-query key/value heads.</summary>
 public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
 {
-    /// <summary>Hidden states (B, T, D), rotary cos/sin (B, T, hd), additive mask (B, 1, T, S) or null for
+    /// <summary>Hidden states (B, T, D), rotary cos and signed sin (B, 1, T, hd), additive mask (B, 1, T, S) or null for
     /// plain causal attention, the cache (or null) and this layer's index in it.</summary>
-    public sealed record Input(Tensor Hidden, Tensor Cos, Tensor Sin, Tensor? Mask, KvCache? Cache, int Layer);
+    public sealed record Input(Tensor Hidden, Tensor Cos, Tensor SignedSin, Tensor? Mask, KvCache? Cache, int Layer);
 
     [ComponentName(Name = "q_proj")]
     private readonly Linear _qProj;
@@ -47,8 +47,8 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
         var q = _qProj.forward(input.Hidden).view(b, t, _heads, _headDim).transpose(1, 2);   // (B, nH, T, hd)
         var k = _kProj.forward(input.Hidden).view(b, t, _kvHeads, _headDim).transpose(1, 2); // (B, nKv, T, hd)
         var v = _vProj.forward(input.Hidden).view(b, t, _kvHeads, _headDim).transpose(1, 2); // (B, nKv, T, hd)
-        q = RotaryEmbedding.Apply(q, input.Cos, input.Sin);
-        k = RotaryEmbedding.Apply(k, input.Cos, input.Sin);
+        q = RotaryEmbedding.Apply(q, input.Cos, input.SignedSin);
+        k = RotaryEmbedding.Apply(k, input.Cos, input.SignedSin);
         if (input.Cache is not null)
         {
             (k, v) = input.Cache.Update(input.Layer, k, v); // (B, nKv, S, hd), S = past + T
