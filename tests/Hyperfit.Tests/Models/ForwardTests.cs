@@ -118,3 +118,37 @@ public sealed class ForwardTests
         Assert.True(maxDiff < 1e-9, $"max |diff| = {maxDiff}");
     }
 }
+
+public sealed class DropoutTests
+{
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void Should_apply_dropout_only_in_training_mode_when_asked(string family)
+    {
+        // Given the same weights with dropout 0.5 and with dropout off (the default)
+        var config = ModelRegistry.ReadConfig(TinyConfigs.ByName(family));
+        manual_seed(9);
+        using var dropped = ModelRegistry.Build(config, new ModelOptions(Dropout: 0.5));
+        manual_seed(9);
+        using var plain = ModelRegistry.Build(config, ModelOptions.Default);
+        using var ids = tensor(new long[] { 1, 5, 9, 13, 17 }, [1, 5]);
+
+        // When both run in training mode, then only the dropout model is noisy
+        dropped.train();
+        plain.train();
+        using var a = dropped.forward(ids);
+        using var b = dropped.forward(ids);
+        using var c = plain.forward(ids);
+        using var d = plain.forward(ids);
+        Assert.False(a.equal(b).all().item<bool>());
+        Assert.True(c.equal(d).all().item<bool>());
+
+        // And in eval mode the dropout model equals the plain one
+        dropped.eval();
+        plain.eval();
+        using var e = dropped.forward(ids);
+        using var f = plain.forward(ids);
+        Assert.True(e.equal(f).all().item<bool>());
+    }
+}

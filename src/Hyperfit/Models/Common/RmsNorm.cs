@@ -24,9 +24,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
-        var h = x.to_type(float32);
-        var variance = h.pow(2).mean([-1], keepdim: true);
-        h = h * rsqrt(variance + _eps);
-        return (_weight * h.to_type(inputType)).MoveToOuterDisposeScope();
+        var h = inputType == float32 ? x : x.to_type(float32);
+        var inverseRms = h.square().mean([-1], keepdim: true).add_(_eps).rsqrt_();
+        h = h * inverseRms;
+        return (_weight * (inputType == float32 ? h : h.to_type(inputType))).MoveToOuterDisposeScope();
     }
 }

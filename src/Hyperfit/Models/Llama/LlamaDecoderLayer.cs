@@ -17,7 +17,7 @@ public sealed class LlamaDecoderLayer : nn.Module<LlamaAttention.Input, Tensor>
     private readonly RmsNorm _inputLayernorm;
     [ComponentName(Name = "post_attention_layernorm")]
     private readonly RmsNorm _postAttentionLayernorm;
-    private readonly Dropout _residualDropout;
+    private readonly Dropout? _residualDropout; // null when off: saves a call per residual in every step
 
     public LlamaDecoderLayer(LlamaConfig config, double dropout, ScalarType dtype, Device? device) : base(nameof(LlamaDecoderLayer))
     {
@@ -25,7 +25,7 @@ public sealed class LlamaDecoderLayer : nn.Module<LlamaAttention.Input, Tensor>
         _mlp = new LlamaMlp(config, dtype, device);
         _inputLayernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         _postAttentionLayernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
-        _residualDropout = nn.Dropout(dropout);
+        _residualDropout = dropout > 0 ? nn.Dropout(dropout) : null;
         RegisterComponents();
     }
 
@@ -33,8 +33,10 @@ public sealed class LlamaDecoderLayer : nn.Module<LlamaAttention.Input, Tensor>
     {
         using var scope = NewDisposeScope();
         var attended = _selfAttn.forward(input with { Hidden = _inputLayernorm.forward(input.Hidden) });
-        var h = input.Hidden + _residualDropout.forward(attended);
-        var output = h + _residualDropout.forward(_mlp.forward(_postAttentionLayernorm.forward(h)));
+        var h = input.Hidden + Drop(attended);
+        var output = h + Drop(_mlp.forward(_postAttentionLayernorm.forward(h)));
         return output.MoveToOuterDisposeScope();
     }
+
+    private Tensor Drop(Tensor x) => _residualDropout is null ? x : _residualDropout.forward(x);
 }
