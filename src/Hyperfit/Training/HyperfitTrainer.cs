@@ -39,6 +39,9 @@ public sealed class HyperfitTrainer : IDisposable
 
     public HyperfitRecipe Recipe { get; }
 
+    /// <summary>The update machinery (optimizer state), after <see cref="Setup"/>.</summary>
+    internal TrainingStep? Step => _step;
+
     public string OutputDirectory { get; }
 
     public TrainingPosition Position { get; private set; } = TrainingPosition.Start;
