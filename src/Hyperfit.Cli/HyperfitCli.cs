@@ -12,6 +12,8 @@ public static class HyperfitCli
         root.Add(InspectCommand.Create());
         root.Add(NewModelCommand.Create());
         root.Add(TrainTokenizerCommand.Create());
+        root.Add(TrainCommand.Create());
+        root.Add(BenchTrainCommand.CreateTemporaryBenchParent()); // until BenchCommand (branch gen/bench) lands
         return root;
     }
 
