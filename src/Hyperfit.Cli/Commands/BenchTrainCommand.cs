@@ -36,7 +36,7 @@ public static class BenchTrainCommand
             {
                 AnsiConsole.MarkupLine(
                     $"{result.Parameters / 1e6:F1}M parameters, {result.DType}, batch {result.BatchSize} × {result.SequenceLength}, {result.Threads} threads: " +
-                    $"{result.TokensPerSecond:F0} tokens/s, {result.MsPerStep:F0} ms/step, {result.AchievedGflops:F1} GFLOP/s = " +
+                    $"{result.TokensPerSecond:F0} tokens/s, {result.MsPerStep:F0} ms/step (best {result.BestMsPerStep:F0}), {result.AchievedGflops:F1} GFLOP/s = " +
                     $"{result.ModelFlopsUtilisation:P1} of a {result.MatmulPeakGflops:F1} GFLOP/s matmul, peak RSS {result.PeakRssBytes / 1048576.0:F0} MiB");
             }
 
