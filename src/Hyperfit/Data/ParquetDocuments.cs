@@ -26,7 +26,8 @@ public static class ParquetDocuments
             var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == column)
                         ?? throw new InvalidDataException(
                             $"{path}: no column '{column}' (columns: {string.Join(", ", reader.Schema.GetDataFields().Select(f => f.Name))})");
-            if (field.ClrType != typeof(string) || field.IsArray)
+            // Parquet.Net 6 reports string columns as ReadOnlyMemory<char> (its zero-copy type); both read as string.
+            if ((field.ClrType != typeof(string) && field.ClrType != typeof(ReadOnlyMemory<char>)) || field.IsArray)
             {
                 throw new InvalidDataException($"{path}: column '{column}' holds {field.ClrType.Name}, not text");
             }
