@@ -18,7 +18,7 @@ public static class CliErrors
         }
         catch (Exception e) when (e is CheckpointLoadException or ModelConfigException or SafetensorsFormatException
                                        or TokenizerLoadException or ArgumentException or IOException or UnauthorizedAccessException
-                                       or InvalidDataException or FormatException)
+                                       or InvalidDataException or FormatException or Training.TrainingException)
         {
             return Fail(e.Message);
         }

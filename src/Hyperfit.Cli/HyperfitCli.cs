@@ -13,6 +13,7 @@ public static class HyperfitCli
         root.Add(NewModelCommand.Create());
         root.Add(TrainTokenizerCommand.Create());
         root.Add(DataCommand.Create());
+        root.Add(TrainCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(BenchCommand.Create());
         return root;

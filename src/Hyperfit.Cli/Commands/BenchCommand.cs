@@ -12,7 +12,7 @@ public static class BenchCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static Command Create() => new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate() };
+    public static Command Create() => new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate(), BenchTrainCommand.Create() };
 
     private static Command CreateGenerate()
     {

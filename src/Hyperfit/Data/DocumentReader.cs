@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Hyperfit.Data;
 
 /// <summary>Reads documents from local files: plain text (documents separated by blank lines) or JSONL
-/// (one JSON object per line, text in a configurable field).</summary>
+/// (one JSON object per line, text in a configurable field) or Parquet (a string column of that name).</summary>
 public static class DocumentReader
 {
     /// <exception cref="InvalidDataException">A malformed line; the message names the file and line number.</exception>
@@ -18,6 +18,7 @@ public static class DocumentReader
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".jsonl" or ".ndjson" => ReadJsonl(path, textField),
+            ".parquet" => ParquetDocuments.Read(path, textField),
             _ => ReadText(path),
         };
     }

@@ -1,0 +1,205 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Hyperfit.Training;
+
+/// <summary>Everything that decides a hyperfitting run. The defaults are the paper's setup, written once here.</summary>
+/// <remarks>§3: "20 epochs on 2000 randomly selected sequences … with a length of 256 tokens … Adam optimizer with a
+/// learning rate of 1e-6 without weight decay, and … a batch size of 8", next-token prediction over every position.
+/// Betas and epsilon are PyTorch's Adam defaults (the paper names none); note that TorchSharp's
+/// <c>torch.optim.Adam</c> factory defaults beta2 to 0.99, so the trainer always passes these explicitly.
+/// Loaded from JSON with snake_case keys (<see cref="Load"/>); an unknown key is an error.</remarks>
+public sealed record HyperfitRecipe
+{
+    /// <summary>§3: 2000 training sequences. With <see cref="MaxUpdates"/> this is the §6.3 sample-count sweep.</summary>
+    public int Samples { get; init; } = 2000;
+
+    /// <summary>§3: sequences of 256 tokens (documents shorter than this are skipped, longer ones truncated).</summary>
+    public int SequenceLength { get; init; } = 256;
+
+    /// <summary>§3: 20 epochs. Ignored when <see cref="MaxUpdates"/> is set.</summary>
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>§3: 1e-6.</summary>
+    public double LearningRate { get; init; } = 1e-6;
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>§3 and §7.2 (5): no weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>§3: sequences per update (the effective batch; see <see cref="GradientAccumulationSteps"/>).</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Micro-batches per update: the batch is split into this many equal parts, each backpropagated
+    /// separately, so memory drops while the update stays the same.</summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Dropout while training. §3 hyperfits without dropout; config.json values are ignored.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Seeds the sample draw, the per-epoch order and torch's generator. Our choice (the paper gives none).</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Overrides <see cref="Epochs"/>: stop after this many updates (§6.3 keeps updates constant at 5000
+    /// while the number of samples changes).</summary>
+    public int? MaxUpdates { get; init; }
+
+    /// <summary>§6.1 data variants.</summary>
+    public DataVariant Variant { get; init; } = DataVariant.None;
+
+    /// <summary>Validate at the start and every this many updates (and after the last).</summary>
+    public int ValidateEvery { get; init; } = 50;
+
+    /// <summary>Held-out sequences used for validation loss, entropy and TTR (disjoint from the training samples).</summary>
+    public int ValidationSequences { get; init; } = 32;
+
+    /// <summary>Figure 2: greedy continuations from the first 32 tokens of held-out sequences…</summary>
+    public int TtrContextTokens { get; init; } = 32;
+
+    /// <summary>…of 96 generated tokens, whose TTR is averaged.</summary>
+    public int TtrGeneratedTokens { get; init; } = 96;
+
+    /// <summary>Write a resumable checkpoint every this many updates (0: only on Ctrl-C).</summary>
+    public int CheckpointEvery { get; init; } = 250;
+
+    /// <summary>float32, or bfloat16 compute with float32 master weights.</summary>
+    [JsonPropertyName("dtype")]
+    public string DType { get; init; } = "float32";
+
+    /// <summary>Constant for hyperfitting; the hook for a pre-training preset.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The paper's setup.</summary>
+    [JsonIgnore]
+    public static HyperfitRecipe Paper { get; } = new();
+
+    /// <summary>Updates in one pass over the samples (the last batch may be smaller).</summary>
+    [JsonIgnore]
+    public int UpdatesPerEpoch => (Samples + BatchSize - 1) / BatchSize;
+
+    /// <summary>Updates the run makes: <see cref="MaxUpdates"/> if set, else epochs × updates per epoch.</summary>
+    [JsonIgnore]
+    public long TotalUpdates => MaxUpdates ?? (long)Epochs * UpdatesPerEpoch;
+
+    [JsonIgnore]
+    public bool UsesBFloat16 => DType == "bfloat16";
+
+    /// <summary>Rejects impossible settings before anything runs.</summary>
+    /// <exception cref="ArgumentException">Names the field and its value.</exception>
+    public HyperfitRecipe Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+
+        Require(Samples >= 1, $"samples ({Samples}) must be at least 1");
+        Require(SequenceLength >= 2, $"sequence_length ({SequenceLength}) must be at least 2");
+        Require(Epochs >= 1, $"epochs ({Epochs}) must be at least 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate ({LearningRate}) must be positive");
+        Require(Beta1 is >= 0 and < 1, $"beta1 ({Beta1}) must be in [0, 1)");
+        Require(Beta2 is >= 0 and < 1, $"beta2 ({Beta2}) must be in [0, 1)");
+        Require(Epsilon > 0, $"epsilon ({Epsilon}) must be positive");
+        Require(WeightDecay >= 0, $"weight_decay ({WeightDecay}) must not be negative");
+        Require(BatchSize >= 1, $"batch_size ({BatchSize}) must be at least 1");
+        Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps ({GradientAccumulationSteps}) must be at least 1");
+        Require(BatchSize % GradientAccumulationSteps == 0,
+            $"gradient_accumulation_steps ({GradientAccumulationSteps}) must divide batch_size ({BatchSize})");
+        Require(Dropout is >= 0 and < 1, $"dropout ({Dropout}) must be in [0, 1)");
+        Require(MaxUpdates is null or >= 1, $"max_updates ({MaxUpdates}) must be at least 1");
+        Require(Variant != DataVariant.Shuffle1 || Samples >= 2, $"variant shuffle1 needs at least 2 samples (samples is {Samples})");
+        Require(ValidateEvery >= 0, $"validate_every ({ValidateEvery}) must not be negative (0 turns validation off)");
+        Require(ValidationSequences >= 0, $"validation_sequences ({ValidationSequences}) must not be negative");
+        Require(TtrContextTokens >= 1 && TtrContextTokens < SequenceLength,
+            $"ttr_context_tokens ({TtrContextTokens}) must be between 1 and sequence_length - 1 ({SequenceLength - 1})");
+        Require(TtrGeneratedTokens >= 0, $"ttr_generated_tokens ({TtrGeneratedTokens}) must not be negative");
+        Require(CheckpointEvery >= 0, $"checkpoint_every ({CheckpointEvery}) must not be negative (0: only on Ctrl-C)");
+        Require(DType is "float32" or "bfloat16", $"dtype '{DType}' must be float32 or bfloat16");
+        return this;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    /// <summary>The keys a recipe file may hold (snake_case property names).</summary>
+    [JsonIgnore]
+    public static IReadOnlyList<string> Keys { get; } = typeof(HyperfitRecipe)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite)
+        .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name))
+        .ToArray();
+
+    /// <summary>Reads a recipe file: keys not given keep the paper's values. Not yet validated (CLI overrides come first).</summary>
+    /// <exception cref="InvalidDataException">Invalid JSON, an unknown key, or a value of the wrong type; names the file.</exception>
+    public static HyperfitRecipe Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: recipe file not found");
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses recipe JSON; <paramref name="source"/> names it in errors.</summary>
+    public static HyperfitRecipe Parse(string json, string source)
+    {
+        JsonObject obj;
+        try
+        {
+            obj = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })?.AsObject()
+                  ?? throw new InvalidDataException($"{source}: expected a JSON object");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{source}: invalid JSON ({e.Message})", e);
+        }
+
+        foreach (var (key, _) in obj)
+        {
+            if (!Keys.Contains(key, StringComparer.Ordinal))
+            {
+                throw new InvalidDataException($"{source}: unknown key '{key}' (known keys: {string.Join(", ", Keys)})");
+            }
+        }
+
+        try
+        {
+            return obj.Deserialize<HyperfitRecipe>(JsonOptions) ?? new HyperfitRecipe();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: {(e.Path is null ? "" : $"key {e.Path.TrimStart('$', '.')}: ")}{FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>The recipe as JSON (the keys <see cref="Load"/> accepts): echoed in logs and checkpoints.</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, JsonOptions)!.AsObject();
+
+    public string ToJsonString() => JsonSerializer.Serialize(this, JsonOptions);
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+}

@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Hyperfit.Checkpoints;
+using Hyperfit.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hyperfit.Training;
+
+/// <summary>The hyperfitting recipe: <see cref="Setup"/> → <see cref="Train"/> → <see cref="SaveCheckpoint"/> /
+/// <see cref="SaveFinalModel"/> → <see cref="Cleanup"/>. Thin and linear; the numerics live in
+/// <see cref="TrainingStep"/>, the metrics in <see cref="Validator"/>, the files in <see cref="TrainingCheckpoint"/>.</summary>
+public sealed class HyperfitTrainer : IDisposable
+{
+    public const string FinalDirectoryName = "final";
+
+    private readonly CausalLM _model;
+    private readonly SequenceDataset _data;
+    private readonly TrainerOptions _options;
+    private TrainingStep? _step;
+    private TrainingLog? _log;
+    private double _lossSum;
+    private int _lossCount;
+
+    /// <param name="model">Float32 model to train in place; the trainer owns and disposes it.</param>
+    public HyperfitTrainer(CausalLM model, SequenceDataset data, HyperfitRecipe recipe, string outputDirectory, TrainerOptions? options = null)
+    {
+        _model = model;
+        _data = data;
+        Recipe = recipe.Validate();
+        OutputDirectory = outputDirectory;
+        _options = options ?? new TrainerOptions();
+        if (data.SequenceLength != recipe.SequenceLength || data.Training.Count != recipe.Samples)
+        {
+            throw new ArgumentException(
+                $"dataset ({data.Training.Count} × {data.SequenceLength}) does not match the recipe ({recipe.Samples} × {recipe.SequenceLength})");
+        }
+    }
+
+    public HyperfitRecipe Recipe { get; }
+
+    /// <summary>The update machinery (optimizer state), after <see cref="Setup"/>.</summary>
+    internal TrainingStep? Step => _step;
+
+    public string OutputDirectory { get; }
+
+    public TrainingPosition Position { get; private set; } = TrainingPosition.Start;
+
+    public IReadOnlyList<TrainingLogEntry> Log => _log?.Entries ?? [];
+
+    public string LogPath => Path.Combine(OutputDirectory, TrainingLog.FileName);
+
+    /// <summary>Builds the optimizer (and the bfloat16 compute copy); on resume restores the checkpoint after
+    /// checking that it belongs to this recipe, data and model. Refuses to start fresh over an existing checkpoint.</summary>
+    /// <exception cref="TrainingException">No checkpoint to resume, a mismatching one, or one in the way.</exception>
+    public void Setup()
+    {
+        var existing = TrainingCheckpoint.Find(OutputDirectory);
+        TrainingCheckpoint.State? state = null;
+        if (_options.Resume)
+        {
+            if (existing is null)
+            {
+                throw new TrainingException($"--resume: no checkpoint in {OutputDirectory}");
+            }
+
+            state = TrainingCheckpoint.ReadState(existing);
+            CheckResumable(existing, state);
+        }
+        else if (existing is not null)
+        {
+            throw new TrainingException($"{existing} exists: pass --resume to continue that run, or choose another output folder");
+        }
+
+        _model.train();
+        _step = new TrainingStep(_model, Recipe);
+        _log = new TrainingLog(ConfigEcho());
+        if (state is not null)
+        {
+            TrainingCheckpoint.Restore(existing!, _model, _step);
+            Position = state.Position;
+            _log.Reset(state.Log);
+            _lossSum = state.TrainLossSum;
+            _lossCount = state.TrainLossCount;
+        }
+        else
+        {
+            manual_seed(Recipe.Seed);
+        }
+    }
+
+    /// <summary>Runs updates until the recipe's total, or until <paramref name="cancellation"/> fires (then saves a
+    /// checkpoint and returns). Validates at the start and every <c>validate_every</c> updates.</summary>
+    /// <exception cref="TrainingException">A non-finite loss: the update is not applied, the last checkpoint is kept.</exception>
+    public TrainingOutcome Train(Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var step = _step ?? throw new InvalidOperationException("call Setup() first");
+        Directory.CreateDirectory(OutputDirectory);
+        if (Recipe.ValidateEvery > 0 && Log.Count == 0)
+        {
+            RunValidation(trainLoss: null);
+        }
+
+        var total = Recipe.TotalUpdates;
+        var samples = _data.Training.Count;
+        var device = _model.parameters().First().device;
+        var lastLoss = float.NaN;
+        int[]? order = null;
+        var orderEpoch = -1L;
+        var clock = Stopwatch.StartNew();
+        long tokensSinceStart = 0;
+        while (Position.UpdateCounter < total)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                SaveCheckpoint();
+                return new TrainingOutcome(true, Position.UpdateCounter, lastLoss);
+            }
+
+            if (orderEpoch != Position.Epoch)
+            {
+                order = SequenceDataset.EpochOrder(Recipe.Seed, Position.Epoch, samples);
+                orderEpoch = Position.Epoch;
+            }
+
+            var rows = order!.Skip(Position.IndexInEpoch).Take(Recipe.BatchSize).Select(i => _data.Training[i]).ToArray();
+            using (var scope = NewDisposeScope())
+            {
+                var flat = rows.SelectMany(r => r.Select(id => (long)id)).ToArray();
+                var ids = tensor(flat, [rows.Length, Recipe.SequenceLength]).to(device); // (B, T)
+                lastLoss = step.Update(ids, LearningRateSchedules.At(Recipe, Position.UpdateCounter)); // sync point inside
+            }
+
+            if (!float.IsFinite(lastLoss))
+            {
+                var kept = TrainingCheckpoint.Find(OutputDirectory);
+                throw new TrainingException(
+                    $"update {Position.UpdateCounter + 1}: training loss is {lastLoss}; stopped without applying it " +
+                    (kept is null ? "(no checkpoint written yet)" : $"(last good checkpoint: {kept})"));
+            }
+
+            var index = Position.IndexInEpoch + rows.Length;
+            Position = index >= samples
+                ? new TrainingPosition(Position.Epoch + 1, 0, Position.UpdateCounter + 1)
+                : Position with { IndexInEpoch = index, UpdateCounter = Position.UpdateCounter + 1 };
+            _lossSum += lastLoss;
+            _lossCount++;
+            tokensSinceStart += (long)rows.Length * Recipe.SequenceLength;
+            progress?.Invoke(new TrainingProgress(Position.UpdateCounter, total, Position.Epoch, lastLoss,
+                tokensSinceStart / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+
+            var update = Position.UpdateCounter;
+            if (Recipe.ValidateEvery > 0 && (update % Recipe.ValidateEvery == 0 || update == total))
+            {
+                RunValidation(_lossSum / _lossCount);
+            }
+
+            if (Recipe.CheckpointEvery > 0 && update % Recipe.CheckpointEvery == 0)
+            {
+                SaveCheckpoint();
+            }
+        }
+
+        return new TrainingOutcome(false, Position.UpdateCounter, lastLoss);
+    }
+
+    /// <summary>Writes the resumable checkpoint (atomically, see <see cref="TrainingCheckpoint"/>).</summary>
+    public void SaveCheckpoint()
+    {
+        var step = _step ?? throw new InvalidOperationException("call Setup() first");
+        TrainingCheckpoint.Save(OutputDirectory, _model, step, new TrainingCheckpoint.State(
+            Position, Recipe.ToJson(), _data.Hash, _options.ModelIdentity, Log, _lossSum, _lossCount));
+    }
+
+    /// <summary>Saves the trained model in Hugging Face layout to <c>out/final</c>, tokenizer files copied.</summary>
+    public string SaveFinalModel()
+    {
+        var path = Path.Combine(OutputDirectory, FinalDirectoryName);
+        HfModelSaver.Save(_model, path, _options.SourceDirectory);
+        return path;
+    }
+
+    /// <summary>Frees the optimizer, the compute copy and the model.</summary>
+    public void Cleanup() => Dispose();
+
+    public void Dispose()
+    {
+        _step?.Dispose();
+        _step = null;
+        _model.Dispose();
+    }
+
+    private void RunValidation(double? trainLoss)
+    {
+        if (_data.Validation.Count == 0)
+        {
+            _log!.Add(new TrainingLogEntry(trainLoss, Position.UpdateCounter, EpochsDone(), null, null, null, []));
+        }
+        else
+        {
+            var metrics = Validator.Run(_model, _data.Validation, Recipe, _options.Decode);
+            _log!.Add(new TrainingLogEntry(trainLoss, Position.UpdateCounter, EpochsDone(), metrics.Loss, metrics.Entropy,
+                double.IsNaN(metrics.MeanTtr) ? null : metrics.MeanTtr, metrics.Continuations));
+        }
+
+        _lossSum = 0;
+        _lossCount = 0;
+        _log.Write(LogPath);
+    }
+
+    private double EpochsDone() => (double)Position.UpdateCounter / Recipe.UpdatesPerEpoch;
+
+    private void CheckResumable(string checkpoint, TrainingCheckpoint.State state)
+    {
+        var recipe = Recipe.ToJson();
+        if (!JsonNode.DeepEquals(recipe, state.Recipe))
+        {
+            var differing = recipe.Select(kv => kv.Key).Where(k => !JsonNode.DeepEquals(recipe[k], state.Recipe[k])).ToList();
+            throw new TrainingException(
+                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", differing)}); nothing was changed");
+        }
+
+        if (state.DataHash != _data.Hash)
+        {
+            throw new TrainingException($"--resume: {checkpoint} was written for different data (hash {state.DataHash[..12]}…, now {_data.Hash[..12]}…); nothing was changed");
+        }
+
+        if (state.ModelIdentity != _options.ModelIdentity)
+        {
+            throw new TrainingException($"--resume: {checkpoint} was written for a different starting model; nothing was changed");
+        }
+    }
+
+    private JsonObject ConfigEcho()
+    {
+        var echo = new JsonObject
+        {
+            ["recipe"] = Recipe.ToJson(),
+            ["data_hash"] = _data.Hash,
+            ["qualifying_documents"] = _data.QualifyingDocuments,
+            ["total_documents"] = _data.TotalDocuments,
+            ["model_identity"] = _options.ModelIdentity,
+        };
+        foreach (var (key, value) in _options.ConfigEcho ?? new Dictionary<string, string>())
+        {
+            echo[key] = value;
+        }
+
+        return echo;
+    }
+}
