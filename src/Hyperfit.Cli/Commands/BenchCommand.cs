@@ -19,13 +19,20 @@ public static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "print the results as JSON" };
         var seed = new Option<int>("--seed") { Description = "seed of the random texts", DefaultValueFactory = _ => 1234 };
+        var quick = new Option<bool>("--quick") { Description = "a small workload (seconds) instead of the paper-sized one, for smoke tests" };
         var command = new Command("metrics", "Text metric speed: fast Self-BLEU, dataset BLEU and overlap against their brute-force oracles (paper-sized workload).")
         {
-            json, seed,
+            json, seed, quick,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var result = MetricsBenchmark.Run(new MetricsBenchmarkOptions { Seed = parse.GetValue(seed) });
+            var options = new MetricsBenchmarkOptions { Seed = parse.GetValue(seed) };
+            if (parse.GetValue(quick))
+            {
+                options = options with { Vocabulary = 2000, SelfBleuTexts = 40, DatasetBleuTexts = 20, DatasetSequences = 40, SelfBleuBruteForceTexts = 5, OverlapBruteForceTexts = 2 };
+            }
+
+            var result = MetricsBenchmark.Run(options);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
