@@ -208,8 +208,8 @@ public static class EvaluationRun
         var perModel = new JsonArray();
         var argmaxes = new List<IReadOnlyList<int[]>>();
         md.Append(string.Create(Inv, $"## Model metrics (texts: {source})\n\n"))
-          .Append("| Model | Context PPL | PPL | Entropy (nats) | @1 | @3 | @5 |\n|---|---|---|---|---|---|---|\n");
-        foreach (var info in models)
+          .Append("| # | Model | Context PPL | PPL | Entropy (nats) | @1 | @3 | @5 |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var (info, number) in models.Select((m, i) => (m, i + 1)))
         {
             log($"scoring with {info.Directory}");
             using var model = HfModelLoader.Load(info.Directory, request.ModelOptions);
@@ -236,7 +236,7 @@ public static class EvaluationRun
                 ["positions"] = text.Positions,
             });
             md.Append(string.Create(Inv,
-                $"| {Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Directory))} | {context.Perplexity:F1} | {text.Perplexity:F1} | {text.MeanEntropy:F2} | {Pct(text.At(1))} | {Pct(text.At(3))} | {Pct(text.At(5))} |\n"));
+                $"| {number} | {Path.GetFileName(Path.TrimEndingDirectorySeparator(info.Directory))} | {context.Perplexity:F1} | {text.Perplexity:F1} | {text.MeanEntropy:F2} | {Pct(text.At(1))} | {Pct(text.At(3))} | {Pct(text.At(5))} |\n"));
         }
 
         md.Append('\n');

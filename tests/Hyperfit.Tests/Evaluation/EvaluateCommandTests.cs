@@ -151,7 +151,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal((double)matrix[0]![1]!, (double)matrix[1]![0]!);
         Assert.InRange((double)matrix[0]![1]!, 0.0, 1.0);
         var markdown = File.ReadAllText(_dir.File("out/metrics.md"));
-        Assert.Contains("| Context PPL |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| # | Model | Context PPL |", markdown, StringComparison.Ordinal);
         Assert.Contains("Top-1 agreement", markdown, StringComparison.Ordinal);
     }
 
