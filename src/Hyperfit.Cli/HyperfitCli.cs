@@ -15,6 +15,7 @@ public static class HyperfitCli
         root.Add(DataCommand.Create());
         root.Add(TrainCommand.Create());
         root.Add(GenerateCommand.Create());
+        root.Add(EvaluateCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

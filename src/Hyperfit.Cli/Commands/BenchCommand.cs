@@ -2,17 +2,67 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Hyperfit.Checkpoints;
+using Hyperfit.Evaluation;
 using Hyperfit.Generation;
 using Spectre.Console;
 
 namespace Hyperfit.Cli.Commands;
 
-/// <summary><c>hyperfit bench …</c>: speed measurements. <c>generate</c> for now; <c>train</c>/<c>metrics</c> can join it.</summary>
+/// <summary><c>hyperfit bench …</c>: speed measurements of generation and of the text metrics; <c>train</c> can join them.</summary>
 public static class BenchCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static Command Create() => new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate(), BenchTrainCommand.Create() };
+    public static Command Create() =>
+        new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate(), BenchTrainCommand.Create(), CreateMetrics() };
+
+    private static Command CreateMetrics()
+    {
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var seed = new Option<int>("--seed") { Description = "seed of the random texts", DefaultValueFactory = _ => 1234 };
+        var quick = new Option<bool>("--quick") { Description = "a small workload (seconds) instead of the paper-sized one, for smoke tests" };
+        var command = new Command("metrics", "Text metric speed: fast Self-BLEU, dataset BLEU and overlap against their brute-force oracles (paper-sized workload).")
+        {
+            json, seed, quick,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var options = new MetricsBenchmarkOptions { Seed = parse.GetValue(seed) };
+            if (parse.GetValue(quick))
+            {
+                options = options with { Vocabulary = 2000, SelfBleuTexts = 40, DatasetBleuTexts = 20, DatasetSequences = 40, SelfBleuBruteForceTexts = 5, OverlapBruteForceTexts = 2 };
+            }
+
+            var result = MetricsBenchmark.Run(options);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    result.Cores,
+                    result.DatasetSeconds,
+                    Timings = result.Timings.Select(t => new { t.Metric, t.Items, t.FastSeconds, t.BruteForceSeconds, t.BruteForceSubset, t.Extrapolated, t.SpeedUp, t.Agrees }),
+                }, Indented));
+            }
+            else
+            {
+                var inv = CultureInfo.InvariantCulture;
+                var table = new Table().Border(TableBorder.Rounded).AddColumn("Metric").AddColumn("Texts").AddColumn("Fast s").AddColumn("Brute force s")
+                    .AddColumn("Speed-up").AddColumn("Agree");
+                foreach (var t in result.Timings)
+                {
+                    var brute = t.BruteForceSeconds.ToString("F2", inv) + (t.Extrapolated ? $" (extrapolated from {t.BruteForceSubset.ToString(inv)})" : "");
+                    table.AddRow(Markup.Escape(t.Metric), t.Items.ToString(inv), t.FastSeconds.ToString("F3", inv), Markup.Escape(brute),
+                        "×" + t.SpeedUp.ToString("F0", inv), t.Agrees ? "yes" : "[red]NO[/]");
+                }
+
+                AnsiConsole.Write(table);
+                AnsiConsole.MarkupLine(string.Create(inv, $"dataset BLEU + overlap together: [bold]{result.DatasetSeconds:F2} s[/] on {result.Cores} cores"));
+            }
+
+            return result.Timings.All(t => t.Agrees) ? 0 : 1;
+        }));
+        return command;
+    }
 
     private static Command CreateGenerate()
     {

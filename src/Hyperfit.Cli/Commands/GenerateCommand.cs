@@ -153,7 +153,7 @@ public static class GenerateCommand
                 }
             });
 
-        WriteResults(request.OutFile, contexts, results, tokenizer);
+        WriteResults(request.OutFile, contexts, results, tokenizer, TokenizerFingerprint.Compute(request.ModelDir));
         var seconds = watch.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{contexts.Count} continuations, {produced} tokens in {seconds:F1} s ({produced / seconds:F1} tokens/s) → {request.OutFile}")));
@@ -223,7 +223,7 @@ public static class GenerateCommand
         }
     }
 
-    private static void WriteResults(string path, List<Context> contexts, GenerationResult[] results, HfTokenizer tokenizer)
+    private static void WriteResults(string path, List<Context> contexts, GenerationResult[] results, HfTokenizer tokenizer, string? fingerprint)
     {
         var text = new StringBuilder();
         for (var i = 0; i < contexts.Count; i++)
@@ -241,6 +241,11 @@ public static class GenerateCommand
                 ["citation_blocked"] = r.Citations.Fired,
                 ["citation_fallbacks"] = r.Citations.Fallbacks,
             };
+            if (fingerprint is not null)
+            {
+                line["tokenizer"] = fingerprint; // lets 'evaluate' reject ids of another tokenizer
+            }
+
             text.Append(line.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).Append('\n');
         }
 
