@@ -46,17 +46,8 @@ public sealed class GenerateCommandTests : IDisposable
 
     private static (int Code, string Error) Run(params string[] args)
     {
-        var saved = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            return (HyperfitCli.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
+        var (code, _, error) = CliRunner.Run(args);
+        return (code, error);
     }
 
     private string[] Args(params string[] extra) =>

@@ -29,23 +29,7 @@ public sealed class InspectCommandTests : IDisposable
         return dir;
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var (savedOut, savedErr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (HyperfitCli.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedErr);
-        }
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Should_describe_a_complete_model_as_json()

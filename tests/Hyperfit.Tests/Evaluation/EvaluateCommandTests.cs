@@ -71,17 +71,8 @@ public sealed class EvaluateCommandTests : IDisposable
 
     private static (int Code, string Error) Run(params string[] args)
     {
-        var saved = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            return (HyperfitCli.Run(args), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
+        var (code, _, error) = CliRunner.Run(args);
+        return (code, error);
     }
 
     /// <summary>Three generations: A = 0..95 then 134 × token 5 (230 tokens); B = (0..9) repeated to 100 tokens;
@@ -264,23 +255,12 @@ public sealed class EvaluateCommandTests : IDisposable
     public void Should_print_metric_benchmark_timings_as_json()
     {
         // Given the quick benchmark workload
-        var saved = Console.Out;
-        using var output = new StringWriter();
-        Console.SetOut(output);
-        int code;
-        try
-        {
-            // When bench metrics runs with --json
-            code = HyperfitCli.Run(["bench", "metrics", "--quick", "--json"]);
-        }
-        finally
-        {
-            Console.SetOut(saved);
-        }
+        // When bench metrics runs with --json
+        var (code, output, _) = CliRunner.Run("bench", "metrics", "--quick", "--json");
 
         // Then it succeeds and reports the three metrics, fast and brute force agreeing
         Assert.Equal(0, code);
-        var timings = JsonNode.Parse(output.ToString())!["Timings"]!.AsArray();
+        var timings = JsonNode.Parse(output)!["Timings"]!.AsArray();
         Assert.Equal(["Self-BLEU", "Dataset BLEU", "Overlap"], timings.Select(t => (string)t!["Metric"]!));
         Assert.All(timings, t => Assert.True((bool)t!["Agrees"]!));
     }
