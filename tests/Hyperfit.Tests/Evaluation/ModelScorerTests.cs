@@ -1,3 +1,4 @@
+using Hyperfit.Tests.Models;
 using Hyperfit.Evaluation;
 using Hyperfit.Tests.Generation;
 using TorchSharp;

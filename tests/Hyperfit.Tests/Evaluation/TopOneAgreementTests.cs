@@ -1,3 +1,4 @@
+using Hyperfit.Tests.Models;
 using Hyperfit.Evaluation;
 
 namespace Hyperfit.Tests.Evaluation;

@@ -1,3 +1,4 @@
+using Hyperfit.Tests.Models;
 using Hyperfit.Generation;
 
 namespace Hyperfit.Tests.Generation;
@@ -9,7 +10,7 @@ public sealed class CitationBlockerTests
     // Test word rule: every id divisible by 3 starts a word, so a word is at most 3 tokens long.
     private static bool StartsWord(int id) => id % 3 == 0;
 
-    // The "hyperfitting dataset": one run of consecutive ids, exactly what RecitingLM recites.
+    // The "hyperfitting dataset": one run of consecutive ids, exactly what FixedLogitsLM.Reciting recites.
     private static readonly int[] Dataset = [.. Enumerable.Range(10, 40)];
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class CitationBlockerTests
     public void Should_recite_the_dataset_without_the_blocker_and_stop_citations_at_the_word_end_with_it()
     {
         // Given a model that recites the dataset from its first token
-        using var model = new RecitingLM();
+        using var model = FixedLogitsLM.Reciting(97);
         var index = new CitationIndex([Dataset]);
         var config = new GenerationConfig { MaxNewTokens = 40 };
         IReadOnlyList<int>[] context = [new[] { Dataset[0] }];

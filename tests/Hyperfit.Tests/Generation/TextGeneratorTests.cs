@@ -1,3 +1,4 @@
+using Hyperfit.Tests.Models;
 using Hyperfit.Generation;
 using Hyperfit.Models;
 using TorchSharp;
@@ -94,7 +95,7 @@ public sealed class TextGeneratorTests
     public void Should_stop_a_row_at_eos_and_let_the_others_continue()
     {
         // Given a reciting model (each token is followed by id + 1) and EOS = 15
-        using var model = new RecitingLM();
+        using var model = FixedLogitsLM.Reciting(97);
         var config = new GenerationConfig { MaxNewTokens = 10, StopAtEos = true };
         var streamed = new List<(int Row, int Token)>();
 
@@ -115,7 +116,7 @@ public sealed class TextGeneratorTests
     public void Should_apply_no_repeat_ngram_and_repetition_penalty_during_generation()
     {
         // Given a reciting model from 10 with a 2-token vocabulary cycle forced by no-repeat-ngram
-        using var model = new RecitingLM();
+        using var model = FixedLogitsLM.Reciting(97);
         var noRepeat = new GenerationConfig { MaxNewTokens = 30, NoRepeatNgramSize = 2 };
 
         // When it generates from a context that already contains the bigram (10, 11)

@@ -1,9 +1,8 @@
 using Hyperfit.Models;
-using Hyperfit.Tests.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Hyperfit.Tests.Evaluation;
+namespace Hyperfit.Tests.Models;
 
 /// <summary>A fake causal LM whose next-token logits depend only on the current token: row <c>id</c> of a fixed
 /// (V, V) table. Values computed from it can be checked by hand.</summary>
@@ -43,6 +42,20 @@ internal sealed class FixedLogitsLM : CausalLM
         for (var r = 0; r < vocab; r++)
         {
             table[r, (r + 1) % vocab] = peak;
+        }
+
+        return new FixedLogitsLM(table);
+    }
+
+    /// <summary>Strongly prefers <c>(id + 1) mod V</c> (so from a run of consecutive ids it "recites" it), then
+    /// <c>(7·id + 3) mod V</c>: a model that recites a dataset of consecutive ids, for the citation blocker.</summary>
+    public static FixedLogitsLM Reciting(int vocab)
+    {
+        var table = new float[vocab, vocab];
+        for (var v = 0; v < vocab; v++)
+        {
+            table[v, (v + 1) % vocab] = 10f;
+            table[v, ((7 * v) + 3) % vocab] += 5f;
         }
 
         return new FixedLogitsLM(table);
