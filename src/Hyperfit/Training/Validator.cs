@@ -1,4 +1,5 @@
 using Hyperfit.Evaluation;
+using Hyperfit.Generation;
 using Hyperfit.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,7 +38,11 @@ public static class Validator
             }
 
             var contexts = sequences.Select(s => s[..recipe.TtrContextTokens]).ToArray();
-            var continuations = GreedyContinuation.Generate(model, contexts, recipe.TtrGeneratedTokens);
+            // Figure 2: greedy continuations of held-out contexts, fixed length.
+            var continuations = recipe.TtrGeneratedTokens == 0
+                ? contexts.Select(_ => Array.Empty<int>()).ToArray()
+                : new TextGenerator(model, new GenerationConfig { MaxNewTokens = recipe.TtrGeneratedTokens })
+                    .Generate(contexts).Select(r => r.TokenIds).ToArray();
             var ttr = recipe.TtrGeneratedTokens == 0
                 ? double.NaN
                 : TypeTokenRatio.Mean(continuations, TypeTokenRatio.DefaultWindow); // TTR over the last 96 tokens
