@@ -14,6 +14,7 @@ public static class HyperfitCli
         root.Add(TrainTokenizerCommand.Create());
         root.Add(DataCommand.Create());
         root.Add(TrainCommand.Create());
+        root.Add(PretrainCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
         root.Add(BenchCommand.Create());

@@ -13,17 +13,25 @@ namespace Hyperfit.Training;
 /// Loaded from JSON with snake_case keys (<see cref="Load"/>); an unknown key is an error.</remarks>
 public sealed record HyperfitRecipe
 {
-    /// <summary>§3: 2000 training sequences. With <see cref="MaxUpdates"/> this is the §6.3 sample-count sweep.</summary>
+    /// <summary>§3: 2000 training sequences. With <see cref="MaxUpdates"/> this is the §6.3 sample-count sweep.
+    /// In <see cref="Training.DataMode.Pack"/> mode 0 means every packed sequence not held out for validation
+    /// (resolved by <see cref="WithSamples"/> once the data is read).</summary>
     public int Samples { get; init; } = 2000;
 
     /// <summary>§3: sequences of 256 tokens (documents shorter than this are skipped, longer ones truncated).</summary>
     public int SequenceLength { get; init; } = 256;
 
+    /// <summary>§3 truncates documents (the default); pre-training packs them (see <see cref="Training.DataMode"/>).</summary>
+    public DataMode DataMode { get; init; } = DataMode.Truncate;
+
     /// <summary>§3: 20 epochs. Ignored when <see cref="MaxUpdates"/> is set.</summary>
     public int Epochs { get; init; } = 20;
 
-    /// <summary>§3: 1e-6.</summary>
+    /// <summary>§3: 1e-6. The peak rate under <see cref="LearningRateSchedule.WarmupCosine"/>.</summary>
     public double LearningRate { get; init; } = 1e-6;
+
+    /// <summary>§3: Adam. Pre-training: AdamW (decoupled weight decay).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     public double Beta1 { get; init; } = 0.9;
 
@@ -31,8 +39,11 @@ public sealed record HyperfitRecipe
 
     public double Epsilon { get; init; } = 1e-8;
 
-    /// <summary>§3 and §7.2 (5): no weight decay.</summary>
+    /// <summary>§3 and §7.2 (5): no weight decay. With AdamW it is decoupled and skips 1-D parameters (norms).</summary>
     public double WeightDecay { get; init; }
+
+    /// <summary>Clip the global gradient norm to this before each step (null: off, as in §3).</summary>
+    public double? ClipGradNorm { get; init; }
 
     /// <summary>§3: sequences per update (the effective batch; see <see cref="GradientAccumulationSteps"/>).</summary>
     public int BatchSize { get; init; } = 8;
@@ -73,12 +84,50 @@ public sealed record HyperfitRecipe
     [JsonPropertyName("dtype")]
     public string DType { get; init; } = "float32";
 
-    /// <summary>Constant for hyperfitting; the hook for a pre-training preset.</summary>
+    /// <summary>Constant for hyperfitting; warmup + cosine for pre-training.</summary>
     public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Linear warmup length of <see cref="LearningRateSchedule.WarmupCosine"/>.</summary>
+    public int WarmupUpdates { get; init; }
+
+    /// <summary>Where <see cref="LearningRateSchedule.WarmupCosine"/> ends, as a fraction of the peak rate.</summary>
+    public double MinLearningRateRatio { get; init; } = 0.1;
 
     /// <summary>The paper's setup.</summary>
     [JsonIgnore]
     public static HyperfitRecipe Paper { get; } = new();
+
+    /// <summary>Our pre-training preset for the small default models (not from the paper): packed sequences of 256,
+    /// AdamW with betas 0.9/0.95 (Llama's) and decoupled weight decay 0.1, peak lr 1e-3 after 100 warmup updates
+    /// then cosine to 1e-4, gradient clipping at 1.0, bfloat16 compute, batch 32, 10 epochs (≈ 2 hours for the Brown default model on
+    /// our 2-core machine; see recipes/README.md).</summary>
+    [JsonIgnore]
+    public static HyperfitRecipe Pretraining { get; } = new()
+    {
+        DataMode = DataMode.Pack,
+        Samples = 0,
+        SequenceLength = 256,
+        Epochs = 10,
+        Optimizer = OptimizerKind.AdamW,
+        LearningRate = 1e-3,
+        Beta1 = 0.9,
+        Beta2 = 0.95,
+        Epsilon = 1e-8,
+        WeightDecay = 0.1,
+        ClipGradNorm = 1.0,
+        LearningRateSchedule = LearningRateSchedule.WarmupCosine,
+        WarmupUpdates = 100,
+        MinLearningRateRatio = 0.1,
+        BatchSize = 32,
+        ValidateEvery = 100,
+        ValidationSequences = 64,
+        CheckpointEvery = 100,
+        DType = "bfloat16",
+    };
+
+    /// <summary>This recipe with <c>samples</c> fixed to <paramref name="available"/> when it is 0 (pack mode:
+    /// "all"); unchanged otherwise.</summary>
+    public HyperfitRecipe WithSamples(int available) => Samples == 0 ? this with { Samples = available } : this;
 
     /// <summary>Updates in one pass over the samples (the last batch may be smaller).</summary>
     [JsonIgnore]
@@ -103,7 +152,8 @@ public sealed record HyperfitRecipe
             }
         }
 
-        Require(Samples >= 1, $"samples ({Samples}) must be at least 1");
+        Require(Samples >= 1 || (Samples == 0 && DataMode == DataMode.Pack),
+            $"samples ({Samples}) must be at least 1 (0, meaning all, only with data_mode pack)");
         Require(SequenceLength >= 2, $"sequence_length ({SequenceLength}) must be at least 2");
         Require(Epochs >= 1, $"epochs ({Epochs}) must be at least 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate ({LearningRate}) must be positive");
@@ -117,7 +167,13 @@ public sealed record HyperfitRecipe
             $"gradient_accumulation_steps ({GradientAccumulationSteps}) must divide batch_size ({BatchSize})");
         Require(Dropout is >= 0 and < 1, $"dropout ({Dropout}) must be in [0, 1)");
         Require(MaxUpdates is null or >= 1, $"max_updates ({MaxUpdates}) must be at least 1");
-        Require(Variant != DataVariant.Shuffle1 || Samples >= 2, $"variant shuffle1 needs at least 2 samples (samples is {Samples})");
+        Require(ClipGradNorm is null || (ClipGradNorm > 0 && double.IsFinite(ClipGradNorm.Value)),
+            $"clip_grad_norm ({ClipGradNorm}) must be positive (or null: off)");
+        Require(WarmupUpdates >= 0, $"warmup_updates ({WarmupUpdates}) must not be negative");
+        Require(WarmupUpdates == 0 || LearningRateSchedule == LearningRateSchedule.WarmupCosine,
+            $"warmup_updates ({WarmupUpdates}) needs learning_rate_schedule warmup_cosine (it is {LearningRateSchedule})");
+        Require(MinLearningRateRatio is >= 0 and <= 1, $"min_learning_rate_ratio ({MinLearningRateRatio}) must be in [0, 1]");
+        Require(Variant != DataVariant.Shuffle1 || Samples is 0 or >= 2, $"variant shuffle1 needs at least 2 samples (samples is {Samples})");
         Require(ValidateEvery >= 0, $"validate_every ({ValidateEvery}) must not be negative (0 turns validation off)");
         Require(ValidationSequences >= 0, $"validation_sequences ({ValidationSequences}) must not be negative");
         Require(TtrContextTokens >= 1 && TtrContextTokens < SequenceLength,
@@ -143,9 +199,10 @@ public sealed record HyperfitRecipe
         .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name))
         .ToArray();
 
-    /// <summary>Reads a recipe file: keys not given keep the paper's values. Not yet validated (CLI overrides come first).</summary>
+    /// <summary>Reads a recipe file: keys not given keep <paramref name="basis"/>'s values (default: the paper's).
+    /// Not yet validated (CLI overrides come first).</summary>
     /// <exception cref="InvalidDataException">Invalid JSON, an unknown key, or a value of the wrong type; names the file.</exception>
-    public static HyperfitRecipe Load(string path)
+    public static HyperfitRecipe Load(string path, HyperfitRecipe? basis = null)
     {
         string text;
         try
@@ -157,11 +214,12 @@ public sealed record HyperfitRecipe
             throw new InvalidDataException($"{path}: recipe file not found");
         }
 
-        return Parse(text, path);
+        return Parse(text, path, basis);
     }
 
-    /// <summary>Parses recipe JSON; <paramref name="source"/> names it in errors.</summary>
-    public static HyperfitRecipe Parse(string json, string source)
+    /// <summary>Parses recipe JSON over <paramref name="basis"/> (default: the paper's recipe); <paramref name="source"/>
+    /// names it in errors.</summary>
+    public static HyperfitRecipe Parse(string json, string source, HyperfitRecipe? basis = null)
     {
         JsonObject obj;
         try
@@ -182,9 +240,15 @@ public sealed record HyperfitRecipe
             }
         }
 
+        var merged = (basis ?? Paper).ToJson();
+        foreach (var (key, value) in obj)
+        {
+            merged[key] = value?.DeepClone();
+        }
+
         try
         {
-            return obj.Deserialize<HyperfitRecipe>(JsonOptions) ?? new HyperfitRecipe();
+            return merged.Deserialize<HyperfitRecipe>(JsonOptions) ?? new HyperfitRecipe();
         }
         catch (JsonException e)
         {

@@ -27,13 +27,13 @@ public sealed class HyperfitTrainer : IDisposable
     {
         _model = model;
         _data = data;
-        Recipe = recipe.Validate();
+        Recipe = recipe.Validate().WithSamples(data.Training.Count).Validate();
         OutputDirectory = outputDirectory;
         _options = options ?? new TrainerOptions();
-        if (data.SequenceLength != recipe.SequenceLength || data.Training.Count != recipe.Samples)
+        if (data.SequenceLength != Recipe.SequenceLength || data.Training.Count != Recipe.Samples)
         {
             throw new ArgumentException(
-                $"dataset ({data.Training.Count} × {data.SequenceLength}) does not match the recipe ({recipe.Samples} × {recipe.SequenceLength})");
+                $"dataset ({data.Training.Count} × {data.SequenceLength}) does not match the recipe ({Recipe.Samples} × {Recipe.SequenceLength})");
         }
     }
 

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Hyperfit.Training;
 
 /// <summary>Resumable state of a run, one folder: <c>model.safetensors</c> (float32 master weights),
-/// <c>optimizer.safetensors</c> (Adam's exp_avg, exp_avg_sq and step per parameter, and torch's RNG state) and
+/// <c>optimizer.safetensors</c> (Adam's or AdamW's exp_avg, exp_avg_sq and step per parameter, and torch's RNG state) and
 /// <c>trainer_state.json</c> (data position, recipe, data and model hashes, the log so far).</summary>
 /// <remarks>Written into <c>ckpt.tmp-&lt;pid&gt;</c> and then swapped in: <c>checkpoint</c> is renamed to
 /// <c>checkpoint.old-&lt;pid&gt;</c>, the new folder to <c>checkpoint</c>, the old one deleted. POSIX cannot rename a
@@ -138,10 +138,19 @@ public static class TrainingCheckpoint
         for (var i = 0; i < step.ParameterNames.Count; i++)
         {
             var name = step.ParameterNames[i];
-            var state = (Adam.State)states[i];
-            CopyInto(optimizer, $"{name}.exp_avg", state.exp_avg);
-            CopyInto(optimizer, $"{name}.exp_avg_sq", state.exp_avg_sq);
-            state.step = MemoryMarshalRead<long>(optimizer.GetBytes($"{name}.step"));
+            var (expAvg, expAvgSq, _) = Moments(states[i]);
+            CopyInto(optimizer, $"{name}.exp_avg", expAvg);
+            CopyInto(optimizer, $"{name}.exp_avg_sq", expAvgSq);
+            var count = MemoryMarshalRead<long>(optimizer.GetBytes($"{name}.step"));
+            switch (states[i])
+            {
+                case Adam.State adam:
+                    adam.step = count;
+                    break;
+                case AdamW.State adamW:
+                    adamW.step = count;
+                    break;
+            }
         }
 
         var rngBytes = optimizer.GetBytes(RngTensorName).ToArray();
@@ -165,10 +174,9 @@ public static class TrainingCheckpoint
         for (var i = 0; i < step.ParameterNames.Count; i++)
         {
             var name = step.ParameterNames[i];
-            var state = (Adam.State)states[i];
-            tensors.Add(ToWrite($"{name}.exp_avg", state.exp_avg));
-            tensors.Add(ToWrite($"{name}.exp_avg_sq", state.exp_avg_sq));
-            var count = state.step;
+            var (expAvg, expAvgSq, count) = Moments(states[i]);
+            tensors.Add(ToWrite($"{name}.exp_avg", expAvg));
+            tensors.Add(ToWrite($"{name}.exp_avg_sq", expAvgSq));
             tensors.Add(new SafetensorsTensorToWrite($"{name}.step", SafetensorsDType.I64, [],
                 stream => stream.Write(BitConverter.GetBytes(count))));
         }
@@ -179,6 +187,14 @@ public static class TrainingCheckpoint
         tensors.Add(new SafetensorsTensorToWrite(RngTensorName, SafetensorsDType.U8, [rngBytes.Length], stream => stream.Write(rngBytes)));
         SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "hyperfit-adam" });
     }
+
+    /// <summary>The moments and step count of an Adam or AdamW parameter state (the same fields, distinct types).</summary>
+    private static (Tensor ExpAvg, Tensor ExpAvgSq, long Step) Moments(OptimizerState state) => state switch
+    {
+        Adam.State adam => (adam.exp_avg, adam.exp_avg_sq, adam.step),
+        AdamW.State adamW => (adamW.exp_avg, adamW.exp_avg_sq, adamW.step),
+        _ => throw new TrainingException($"checkpointing does not support optimizer state {state.GetType().Name}"),
+    };
 
     private static SafetensorsTensorToWrite ToWrite(string name, Tensor tensor) =>
         new(name, TensorDTypes.ToSafetensors(tensor.dtype), tensor.shape, stream =>

@@ -24,6 +24,8 @@ public sealed class TrainingStep : IDisposable
     private readonly CausalLM? _compute;
     private readonly (Parameter Master, Parameter Compute)[] _pairs;
     private readonly int _microBatches;
+    private readonly double? _clipGradNorm;
+    private readonly Parameter[] _parameters;
 
     /// <param name="master">Float32 model; trained in place. Not owned.</param>
     public TrainingStep(CausalLM master, HyperfitRecipe recipe)
@@ -36,9 +38,30 @@ public sealed class TrainingStep : IDisposable
             throw new ArgumentException("the master model must hold float32 parameters (load it with dtype float32)");
         }
 
-        Optimizer = new Adam(parameters.Select(p => p.Parameter), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon,
-            recipe.WeightDecay);
+        _clipGradNorm = recipe.ClipGradNorm;
+        if (recipe.Optimizer == OptimizerKind.AdamW)
+        {
+            // Decoupled decay on matrices only (embeddings, projections, head); norms (1-D) are not decayed.
+            // The optimizer's state order is group by group, so the names are ordered the same way.
+            parameters = parameters.Where(p => p.Parameter.dim() >= 2).Concat(parameters.Where(p => p.Parameter.dim() < 2)).ToList();
+            var decayed = parameters.Where(p => p.Parameter.dim() >= 2).Select(p => p.Parameter);
+            var undecayed = parameters.Where(p => p.Parameter.dim() < 2).Select(p => p.Parameter);
+            // TorchSharp's factories default beta2 to 0.99: every hyperparameter is passed explicitly.
+            Optimizer = new AdamW(
+                [
+                    new AdamW.ParamGroup(decayed, new AdamW.Options { LearningRate = recipe.LearningRate, beta1 = recipe.Beta1, beta2 = recipe.Beta2, eps = recipe.Epsilon, weight_decay = recipe.WeightDecay }),
+                    new AdamW.ParamGroup(undecayed, new AdamW.Options { LearningRate = recipe.LearningRate, beta1 = recipe.Beta1, beta2 = recipe.Beta2, eps = recipe.Epsilon, weight_decay = 0 }),
+                ],
+                recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon, recipe.WeightDecay);
+        }
+        else
+        {
+            Optimizer = new Adam(parameters.Select(p => p.Parameter), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon,
+                recipe.WeightDecay);
+        }
+
         ParameterNames = parameters.Select(p => p.Name).ToArray();
+        _parameters = parameters.Select(p => p.Parameter).ToArray();
         if (recipe.UsesBFloat16)
         {
             var device = parameters[0].Parameter.device;
@@ -52,8 +75,8 @@ public sealed class TrainingStep : IDisposable
         }
     }
 
-    /// <summary>Adam over the master parameters, in <see cref="ParameterNames"/> order.</summary>
-    public Adam Optimizer { get; }
+    /// <summary>Adam or AdamW over the master parameters, in <see cref="ParameterNames"/> order.</summary>
+    public OptimizerHelper Optimizer { get; }
 
     /// <summary>The master parameters' names, in the optimizer's order (tied weights once).</summary>
     public IReadOnlyList<string> ParameterNames { get; }
@@ -121,6 +144,12 @@ public sealed class TrainingStep : IDisposable
                     master.grad = grad.to(ScalarType.Float32); // the parameter keeps a reference; the scope frees only our handle
                 }
             }
+        }
+
+        if (_clipGradNorm is { } maxNorm)
+        {
+            using var scope = NewDisposeScope();
+            nn.utils.clip_grad_norm_(_parameters, maxNorm); // on the float32 master gradients
         }
 
         Optimizer.step();

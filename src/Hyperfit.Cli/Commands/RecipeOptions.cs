@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Hyperfit.Checkpoints;
+using Hyperfit.Training;
+
+namespace Hyperfit.Cli.Commands;
+
+/// <summary>The options <c>train</c> and <c>pretrain</c> share: where the run reads and writes, the recipe file, and
+/// the recipe overrides (applied over the file, which is applied over the command's preset).</summary>
+internal sealed class RecipeOptions
+{
+    private readonly Option<string> _model;
+    private readonly Option<string> _data;
+    private readonly Option<string> _output;
+    private readonly Option<string?> _config;
+    private readonly Option<int?> _epochs;
+    private readonly Option<double?> _lr;
+    private readonly Option<int?> _batch;
+    private readonly Option<int?> _samples;
+    private readonly Option<int?> _seqLen;
+    private readonly Option<int?> _maxUpdates;
+    private readonly Option<int?> _valEvery;
+    private readonly Option<int?> _valSequences;
+    private readonly Option<int?> _checkpointEvery;
+    private readonly Option<int?> _gradAccum;
+    private readonly Option<string?> _dtype;
+    private readonly Option<string?> _variant;
+    private readonly Option<long?> _seed;
+    private readonly Option<bool> _resume;
+    private readonly Option<string> _device;
+    private readonly Option<string> _textField;
+    private readonly Option<int?>? _warmupUpdates;
+    private readonly Option<double?>? _weightDecay;
+    private readonly Option<double?>? _clipGradNorm;
+
+    /// <param name="preset">The recipe the file and the options override, described in the help texts.</param>
+    /// <param name="pretraining">Adds <c>--warmup-updates</c>, <c>--weight-decay</c> and <c>--clip-grad-norm</c>.</param>
+    public RecipeOptions(HyperfitRecipe preset, string presetName, bool pretraining)
+    {
+        Preset = preset;
+        string Default(object value) => FormattableString.Invariant($"({presetName}: {value})");
+        _model = CommonOptions.Model("Hugging Face model folder to start from (weights, config.json, tokenizer)");
+        _data = new Option<string>("--data") { Description = "training text: .txt (blank-line separated), .jsonl or .parquet", Required = true };
+        _output = new Option<string>("--out") { Description = "output folder: training_log.json, checkpoint/, final/", Required = true };
+        _config = new Option<string?>("--config") { Description = $"recipe JSON (snake_case keys) over the {presetName} preset; options below override it" };
+        _epochs = new Option<int?>("--epochs") { Description = $"epochs {Default(preset.Epochs)}" };
+        _lr = new Option<double?>("--lr") { Description = $"learning rate, the peak one under warmup_cosine {Default(preset.LearningRate)}" };
+        _batch = new Option<int?>("--batch-size") { Description = $"sequences per update {Default(preset.BatchSize)}" };
+        _samples = new Option<int?>("--samples") { Description = $"training sequences; 0 with pack: all {Default(preset.Samples)}" };
+        _seqLen = new Option<int?>("--seq-len") { Description = $"tokens per sequence {Default(preset.SequenceLength)}" };
+        _maxUpdates = new Option<int?>("--max-updates") { Description = "stop after this many updates; overrides --epochs (§6.3)" };
+        _valEvery = new Option<int?>("--val-every") { Description = "validate every N updates (0: never)" };
+        _valSequences = new Option<int?>("--val-sequences") { Description = "held-out validation sequences" };
+        _checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N updates (0: only on Ctrl-C)" };
+        _gradAccum = new Option<int?>("--grad-accum") { Description = "micro-batches per update (must divide --batch-size)" };
+        _dtype = new Option<string?>("--dtype") { Description = $"float32, or bfloat16 compute with float32 master weights {Default(preset.DType)}" };
+        _variant = new Option<string?>("--variant") { Description = "none, shuffle1 or shuffle-all (§6.1)" };
+        _seed = new Option<long?>("--seed") { Description = "seed for sampling, data order and torch" };
+        _resume = new Option<bool>("--resume") { Description = "continue the run checkpointed in --out" };
+        _device = CommonOptions.Device();
+        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
+        if (pretraining)
+        {
+            _warmupUpdates = new Option<int?>("--warmup-updates") { Description = $"linear warmup updates of warmup_cosine {Default(preset.WarmupUpdates)}" };
+            _weightDecay = new Option<double?>("--weight-decay") { Description = $"decoupled weight decay on matrices {Default(preset.WeightDecay)}" };
+            _clipGradNorm = new Option<double?>("--clip-grad-norm") { Description = $"clip the gradient norm to this {Default((object?)preset.ClipGradNorm ?? "off")}" };
+        }
+    }
+
+    public HyperfitRecipe Preset { get; }
+
+    public void AddTo(Command command)
+    {
+        Option[] options =
+        [
+            _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
+            _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _device, _textField,
+        ];
+        foreach (var option in options.Concat(new Option?[] { _warmupUpdates, _weightDecay, _clipGradNorm }.OfType<Option>()))
+        {
+            command.Add(option);
+        }
+    }
+
+    /// <summary>The preset, overridden by <c>--config</c>, overridden by the options; validated.</summary>
+    public HyperfitRecipe Recipe(ParseResult parse)
+    {
+        var basis = parse.GetValue(_config) is { } path ? HyperfitRecipe.Load(path, Preset) : Preset;
+        return (basis with
+        {
+            Epochs = parse.GetValue(_epochs) ?? basis.Epochs,
+            LearningRate = parse.GetValue(_lr) ?? basis.LearningRate,
+            BatchSize = parse.GetValue(_batch) ?? basis.BatchSize,
+            Samples = parse.GetValue(_samples) ?? basis.Samples,
+            SequenceLength = parse.GetValue(_seqLen) ?? basis.SequenceLength,
+            MaxUpdates = parse.GetValue(_maxUpdates) ?? basis.MaxUpdates,
+            ValidateEvery = parse.GetValue(_valEvery) ?? basis.ValidateEvery,
+            ValidationSequences = parse.GetValue(_valSequences) ?? basis.ValidationSequences,
+            CheckpointEvery = parse.GetValue(_checkpointEvery) ?? basis.CheckpointEvery,
+            GradientAccumulationSteps = parse.GetValue(_gradAccum) ?? basis.GradientAccumulationSteps,
+            DType = parse.GetValue(_dtype) is { } d ? NormaliseDType(d) : basis.DType,
+            Variant = parse.GetValue(_variant) is { } v ? ParseVariant(v) : basis.Variant,
+            Seed = parse.GetValue(_seed) ?? basis.Seed,
+            WarmupUpdates = (_warmupUpdates is null ? null : parse.GetValue(_warmupUpdates)) ?? basis.WarmupUpdates,
+            WeightDecay = (_weightDecay is null ? null : parse.GetValue(_weightDecay)) ?? basis.WeightDecay,
+            ClipGradNorm = (_clipGradNorm is null ? null : parse.GetValue(_clipGradNorm)) ?? basis.ClipGradNorm,
+        }).Validate();
+    }
+
+    /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
+    public int Run(ParseResult parse) => TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!,
+        parse.GetValue(_output)!, parse.GetValue(_resume), parse.GetValue(_device)!, parse.GetValue(_textField)!);
+
+    private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch
+    {
+        TorchSharp.torch.ScalarType.Float32 => "float32",
+        TorchSharp.torch.ScalarType.BFloat16 => "bfloat16",
+        _ => throw new ArgumentException($"--dtype {name}: training supports float32 or bfloat16"),
+    };
+
+    private static DataVariant ParseVariant(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "none" => DataVariant.None,
+        "shuffle1" or "shuffle-1" => DataVariant.Shuffle1,
+        "shuffle-all" or "shuffle_all" or "shuffleall" => DataVariant.ShuffleAll,
+        _ => throw new ArgumentException($"--variant {name}: expected none, shuffle1 or shuffle-all"),
+    };
+}
