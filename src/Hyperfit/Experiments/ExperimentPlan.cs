@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Hyperfit.Evaluation;
+using Hyperfit.Generation;
+using Hyperfit.Tokenization;
+using Hyperfit.Training;
+
+namespace Hyperfit.Experiments;
+
+/// <summary>The steps of a spec, in an order where every step comes after the steps it depends on, and where
+/// each step's files live.</summary>
+public sealed class ExperimentPlan
+{
+    public const string TokenizedDataFile = "dataset.jsonl";
+    public const string ReferenceFile = "reference.jsonl";
+    public const string GenerationsFile = "generations.jsonl";
+    public const string MetricsFile = "metrics.json";
+    public const string TokenizeStep = "tokenize-hyperfit-data";
+
+    private readonly List<ExperimentStep> _steps = [];
+    private readonly ExperimentSpec _spec;
+    private readonly string _out;
+
+    private ExperimentPlan(ExperimentSpec spec, string output)
+    {
+        _spec = spec;
+        _out = output;
+    }
+
+    public IReadOnlyList<ExperimentStep> Steps => _steps;
+
+    /// <summary>The decoding configurations the plan generates with: the spec's, then one greedy configuration per
+    /// §6.3 sweep model (<c>sweep_samples_N</c>).</summary>
+    public IReadOnlyList<DecodingSpec> Decoding { get; private set; } = [];
+
+    public string StepDir(string name) => Path.Combine(_out, ExperimentRunner.StepsFolder, name);
+
+    public static string Seeded(string name, long seed) => string.Create(CultureInfo.InvariantCulture, $"{name}-s{seed}");
+
+    public static string PrepareStep(string set) => $"prepare-{set}";
+
+    public static string TrainStep(string model, long seed) => Seeded($"train-{model}", seed);
+
+    public static string GenerateStep(string decoding, string set, long seed) => Seeded($"generate-{decoding}-{set}", seed);
+
+    public static string EvaluateStep(string decoding, string set, long seed) => Seeded($"evaluate-{decoding}-{set}", seed);
+
+    public static string OriginalStep(string set) => $"original-{set}";
+
+    /// <summary>Table 3 step; the base model's does not depend on the seed.</summary>
+    public static string ReferenceStep(string model, string set, long seed) =>
+        model == ExperimentSpec.BaseModel ? $"reference-base-{set}" : Seeded($"reference-{model}-{set}", seed);
+
+    public static string AgreementStep(long seed) => Seeded("agreement", seed);
+
+    public static string SweepDecoding(int samples) => $"sweep_{ExperimentSpec.SweepModel(samples)}";
+
+    /// <summary>The folder of a model: the base model's, or a train step's <c>final</c>.</summary>
+    public string ModelDir(string model, long seed) => model == ExperimentSpec.BaseModel
+        ? _spec.BaseModelDir
+        : Path.Combine(StepDir(TrainStep(model, seed)), HyperfitTrainer.FinalDirectoryName);
+
+    /// <summary>Builds every step the spec asks for. File contents are hashed here (data, context sets, base model)
+    /// so an edited file reruns the steps that read it.</summary>
+    public static ExperimentPlan Build(ExperimentSpec spec, string output)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var plan = new ExperimentPlan(spec, output);
+        plan.AddAll();
+        return plan;
+    }
+
+    private void AddAll()
+    {
+        var spec = _spec;
+        var baseIdentity = ModelIdentity.Hash(spec.BaseModelDir);
+        var tokenizerIdentity = TokenizerFingerprint.Compute(spec.BaseModelDir) ?? baseIdentity;
+        var dataHash = FileHash(spec.HyperfitData);
+        var device = spec.Device;
+        var decoding = spec.Decoding.ToList();
+        if (spec.SampleSweep is { } sweep)
+        {
+            decoding.AddRange(sweep.Samples.Select(n => new DecodingSpec(SweepDecoding(n), ExperimentSpec.SweepModel(n), new GenerationConfig(), false)));
+        }
+
+        Decoding = decoding;
+        var sweepLabels = decoding.Skip(spec.Decoding.Count).Select(d => d.Label).ToHashSet(StringComparer.Ordinal);
+
+        Add(new ExperimentStep(TokenizeStep, StepKind.TokenizeData, [],
+            new JsonObject { ["data"] = spec.HyperfitData, ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["tokenizer"] = tokenizerIdentity },
+            dir => ExperimentWork.TokenizeData(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, Path.Combine(dir, TokenizedDataFile))));
+        var tokenizedData = Path.Combine(StepDir(TokenizeStep), TokenizedDataFile);
+
+        foreach (var set in spec.ContextSets)
+        {
+            var s = set;
+            Add(new ExperimentStep(PrepareStep(s.Label), StepKind.Prepare, [],
+                new JsonObject
+                {
+                    ["file"] = s.File, ["file_sha256"] = FileHash(s.File), ["text_field"] = s.TextField, ["context_tokens"] = s.ContextTokens,
+                    ["contexts"] = s.Contexts, ["new_tokens"] = spec.NewTokens, ["tokenizer"] = tokenizerIdentity,
+                },
+                dir => ExperimentWork.Prepare(spec.BaseModelDir, s, spec.NewTokens, Path.Combine(dir, ReferenceFile))) { ContextSet = s.Label });
+            if (spec.Wants("text"))
+            {
+                Add(new ExperimentStep(OriginalStep(s.Label), StepKind.Original, [PrepareStep(s.Label)], new JsonObject(),
+                    dir => ExperimentWork.Evaluate(new EvaluationRequest { GenerationsFile = Reference(s.Label) }, dir)) { ContextSet = s.Label });
+            }
+        }
+
+        var referenceModels = new[] { ExperimentSpec.BaseModel }.Concat(spec.Variants).ToList();
+        foreach (var seed in spec.Seeds)
+        {
+            foreach (var model in spec.TrainedModels)
+            {
+                var (m, sd) = (model, seed);
+                var recipe = spec.RecipeFor(m, sd);
+                Add(new ExperimentStep(TrainStep(m, sd), StepKind.Train, [],
+                    new JsonObject
+                    {
+                        ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = spec.HyperfitData,
+                        ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
+                    },
+                    dir => ExperimentWork.Train(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, recipe, device, dir)) { Model = m, Seed = sd });
+            }
+
+            foreach (var d in decoding)
+            {
+                var isSweep = sweepLabels.Contains(d.Label);
+                var sets = isSweep ? spec.ContextSets.Where(c => c.Label == spec.SampleSweep!.ContextSet) : spec.ContextSets;
+                foreach (var set in sets)
+                {
+                    AddGeneration(d, set, seed, isSweep, tokenizedData, baseIdentity, dataHash);
+                }
+            }
+
+            if (spec.Wants("reference"))
+            {
+                foreach (var model in referenceModels)
+                {
+                    foreach (var set in spec.ContextSets)
+                    {
+                        var name = ReferenceStep(model, set.Label, seed);
+                        if (_steps.Any(x => x.Name == name))
+                        {
+                            continue; // the base model's step is shared by all seeds
+                        }
+
+                        var (m, sd, label) = (model, seed, set.Label);
+                        Add(new ExperimentStep(name, StepKind.Reference, [PrepareStep(label), .. TrainDeps(m, sd)],
+                            new JsonObject { ["model"] = ModelInput(m, baseIdentity), ["batch_size"] = spec.BatchSize, ["device"] = device },
+                            dir => ExperimentWork.Evaluate(new EvaluationRequest
+                            {
+                                GenerationsFile = Reference(label), ReferenceFile = Reference(label), ModelDirs = [ModelDir(m, sd)],
+                                BatchSize = spec.BatchSize, ModelOptions = ExperimentWork.Options(device),
+                            }, dir)) { Model = m, ContextSet = label, Seed = sd });
+                    }
+                }
+            }
+
+            if (spec.Wants("agreement") && spec.Agreement is { } agreement)
+            {
+                var sd = seed;
+                Add(new ExperimentStep(AgreementStep(sd), StepKind.Agreement,
+                    [PrepareStep(agreement.ContextSet), .. agreement.Models.SelectMany(m => TrainDeps(m, sd))],
+                    new JsonObject
+                    {
+                        ["models"] = new JsonArray([.. agreement.Models.Select(m => (JsonNode)ModelInput(m, baseIdentity))]),
+                        ["context_set"] = agreement.ContextSet, ["batch_size"] = spec.BatchSize, ["device"] = device,
+                    },
+                    dir => ExperimentWork.Evaluate(new EvaluationRequest
+                    {
+                        GenerationsFile = Reference(agreement.ContextSet), ReferenceFile = Reference(agreement.ContextSet),
+                        ModelDirs = [.. agreement.Models.Select(m => ModelDir(m, sd))], BatchSize = spec.BatchSize,
+                        ModelOptions = ExperimentWork.Options(device),
+                    }, dir)) { ContextSet = agreement.ContextSet, Seed = sd });
+            }
+        }
+    }
+
+    private void AddGeneration(DecodingSpec d, ContextSetSpec set, long seed, bool isSweep, string tokenizedData, string baseIdentity, string dataHash)
+    {
+        var spec = _spec;
+        var config = d.Config with { MaxNewTokens = spec.NewTokens, Seed = seed };
+        var generate = GenerateStep(d.Label, set.Label, seed);
+        var deps = new List<string> { PrepareStep(set.Label) };
+        deps.AddRange(TrainDeps(d.Model, seed));
+        if (d.BlockCitations)
+        {
+            deps.Add(TokenizeStep);
+        }
+
+        var modelDir = ModelDir(d.Model, seed);
+        var configJson = new JsonObject
+        {
+            ["strategy"] = config.Strategy.ToString(), ["max_new_tokens"] = config.MaxNewTokens, ["temperature"] = config.Temperature,
+            ["top_k"] = config.TopK, ["top_p"] = config.TopP, ["repetition_penalty"] = config.RepetitionPenalty,
+            ["no_repeat_ngram_size"] = config.NoRepeatNgramSize, ["seed"] = config.Seed, ["citation_ngram"] = config.CitationNgram,
+        };
+        Add(new ExperimentStep(generate, StepKind.Generate, deps,
+            new JsonObject
+            {
+                ["model"] = ModelInput(d.Model, baseIdentity), ["config"] = configJson, ["block_citations"] = d.BlockCitations,
+                ["batch_size"] = spec.BatchSize, ["device"] = spec.Device,
+            },
+            dir => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
+                spec.Device, Path.Combine(dir, GenerationsFile))) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+
+        var wantsDataset = spec.Wants("dataset") && !isSweep;
+        var wantsModel = spec.Wants("model") && !isSweep;
+        var evalDeps = new List<string> { generate };
+        if (wantsDataset)
+        {
+            evalDeps.Add(TokenizeStep);
+        }
+
+        Add(new ExperimentStep(EvaluateStep(d.Label, set.Label, seed), StepKind.Evaluate, evalDeps,
+            new JsonObject { ["dataset"] = wantsDataset ? dataHash : null, ["model_metrics"] = wantsModel, ["batch_size"] = spec.BatchSize, ["device"] = spec.Device },
+            dir => ExperimentWork.Evaluate(new EvaluationRequest
+            {
+                GenerationsFile = Path.Combine(StepDir(generate), GenerationsFile),
+                DatasetFile = wantsDataset ? tokenizedData : null,
+                ModelDirs = wantsModel ? [modelDir] : [],
+                BatchSize = spec.BatchSize,
+                ModelOptions = ExperimentWork.Options(spec.Device),
+            }, dir)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+    }
+
+    private void Add(ExperimentStep step)
+    {
+        if (_steps.Any(s => s.Name == step.Name))
+        {
+            throw new InvalidDataException($"{_spec.SpecFile}: two steps would be named {step.Name} (rename a decoding or context set label)");
+        }
+
+        foreach (var dependency in step.DependsOn.Where(d => _steps.All(s => s.Name != d)))
+        {
+            throw new InvalidOperationException($"step {step.Name} depends on {dependency}, which is not planned before it");
+        }
+
+        _steps.Add(step);
+    }
+
+    private string Reference(string set) => Path.Combine(StepDir(PrepareStep(set)), ReferenceFile);
+
+    private static IEnumerable<string> TrainDeps(string model, long seed) =>
+        model == ExperimentSpec.BaseModel ? [] : [TrainStep(model, seed)];
+
+    private static string ModelInput(string model, string baseIdentity) =>
+        model == ExperimentSpec.BaseModel ? $"base:{baseIdentity}" : model; // a trained model's identity is its train step's hash
+
+    private static string FileHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

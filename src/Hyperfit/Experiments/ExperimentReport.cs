@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Hyperfit.Experiments;
+
+/// <summary>
+/// <c>results.json</c> (every step's metrics, per seed) and <c>report.md</c> (tables shaped like the paper's), built only
+/// from the files the run's steps wrote. With several seeds the tables show the mean over seeds.
+/// </summary>
+public static class ExperimentReport
+{
+    /// <summary>Hook for the plotting code (<c>Hyperfit.Reporting</c>, another branch): the figure files it is
+    /// expected to write into <c>OUT/figures/</c>. The report links each one that exists and lists the others as pending.</summary>
+    public static readonly IReadOnlyList<(string File, string Caption)> ExpectedFigures =
+    [
+        ("figures/ttr-by-decoding.png", "Table 1: 128/256 TTR per decoding configuration and context set"),
+        ("figures/training-loss.png", "Training and validation loss of the hyperfitted models (training_log.json)"),
+        ("figures/top1-agreement.png", "§6.1 / Figure 5 left: top-1 agreement matrix"),
+        ("figures/ttr-vs-samples.png", "§6.3 / Figure 5 right: TTR vs number of training samples"),
+    ];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static (JsonObject Results, string Markdown) Build(ExperimentSpec spec, ExperimentPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(plan);
+        var metrics = plan.Steps.Where(s => File.Exists(MetricsPath(plan, s.Name)))
+            .ToDictionary(s => s.Name, s => JsonNode.Parse(File.ReadAllText(MetricsPath(plan, s.Name)))!.AsObject(), StringComparer.Ordinal);
+        var results = new JsonObject
+        {
+            ["spec_file"] = spec.SpecFile,
+            ["spec_hash"] = spec.Hash,
+            ["seeds"] = new JsonArray([.. spec.Seeds.Select(s => (JsonNode)s)]),
+            ["steps"] = new JsonObject(metrics.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.DeepClone()))),
+        };
+        var r = new Reader(spec, metrics);
+        var md = new StringBuilder();
+        md.Append("# Experiment report\n\n")
+          .Append(Inv, $"Spec `{Path.GetFileName(spec.SpecFile)}` (hash {spec.Hash[..12]}…), base model `{spec.BaseModelDir}`, seeds {string.Join(", ", spec.Seeds)}")
+          .Append(spec.Seeds.Count > 1 ? " (tables: mean over seeds; per-seed numbers in results.json)" : "")
+          .Append(Inv, $", {spec.NewTokens} new tokens. Ratios ×100 as in the paper.\n\n");
+        var sets = spec.ContextSets.Select(s => s.Label).ToList();
+        var decoding = spec.Decoding;
+
+        if (spec.Wants("text") || spec.Wants("model"))
+        {
+            var table1 = new JsonArray();
+            md.Append("## Table 1: context perplexity and TTR (mean over context sets)\n\n| Model | Context PPL | 128 TTR | 256 TTR |\n|---|---|---|---|\n");
+            if (spec.Wants("text"))
+            {
+                var t128 = Mean(sets.Select(set => r.Original(set, "text_metrics", "ttr_128")));
+                var t256 = Mean(sets.Select(set => r.Original(set, "text_metrics", "ttr_256")));
+                md.Append(Inv, $"| Original texts | – | {Pct(t128)} | {Pct(t256)} |\n");
+                table1.Add(new JsonObject { ["row"] = "original_texts", ["ttr_128"] = t128, ["ttr_256"] = t256 });
+            }
+
+            foreach (var d in decoding)
+            {
+                var ppl = Mean(sets.Select(set => r.Eval(d.Label, set, "model_metrics", "models", "0", "context_ppl")));
+                var t128 = Mean(sets.Select(set => r.Eval(d.Label, set, "text_metrics", "ttr_128")));
+                var t256 = Mean(sets.Select(set => r.Eval(d.Label, set, "text_metrics", "ttr_256")));
+                md.Append(Inv, $"| {d.Label} | {F1(ppl)} | {Pct(t128)} | {Pct(t256)} |\n");
+                table1.Add(new JsonObject { ["row"] = d.Label, ["context_ppl"] = ppl, ["ttr_128"] = t128, ["ttr_256"] = t256 });
+            }
+
+            results["table1"] = table1;
+            md.Append("\n### Table 1 per context set (context PPL / 128 TTR / 256 TTR)\n\n| Model |")
+              .Append(string.Concat(sets.Select(s => $" {s} |"))).Append("\n|---|").Append(string.Concat(sets.Select(_ => "---|"))).Append('\n');
+            if (spec.Wants("text"))
+            {
+                md.Append("| Original texts |").Append(string.Concat(sets.Select(set =>
+                    $" – / {Pct(r.Original(set, "text_metrics", "ttr_128"))} / {Pct(r.Original(set, "text_metrics", "ttr_256"))} |"))).Append('\n');
+            }
+
+            foreach (var d in decoding)
+            {
+                md.Append(Inv, $"| {d.Label} |").Append(string.Concat(sets.Select(set =>
+                    $" {F1(r.Eval(d.Label, set, "model_metrics", "models", "0", "context_ppl"))} / {Pct(r.Eval(d.Label, set, "text_metrics", "ttr_128"))} / {Pct(r.Eval(d.Label, set, "text_metrics", "ttr_256"))} |"))).Append('\n');
+            }
+
+            md.Append('\n');
+        }
+
+        if (spec.Wants("dataset"))
+        {
+            // Per-text highs are combined exactly across sets (equal-size sets: mean of means, max of maxes); Self-BLEU
+            // compares texts within one context set.
+            var table2 = new JsonArray();
+            md.Append("## Table 2: diversity and dataset overlap, first 96 generated tokens\n\n")
+              .Append("Self-BLEU is computed within each context set; all columns: mean over texts (Avg) and max over texts (Max) of each text's highest score.\n\n")
+              .Append("| Model | Self-BLEU Avg | Self-BLEU Max | Dataset BLEU Avg | Dataset BLEU Max | Overlap Avg | Overlap Max |\n|---|---|---|---|---|---|---|\n");
+            foreach (var d in decoding)
+            {
+                double Avg(params string[] path) => Mean(sets.Select(set => r.Eval(d.Label, set, [.. path, "mean"])));
+                double Max(params string[] path) => MaxOf(sets.Select(set => r.Eval(d.Label, set, [.. path, "max"])));
+                var row = new JsonObject
+                {
+                    ["row"] = d.Label,
+                    ["self_bleu_avg"] = Avg("text_metrics", "self_bleu"), ["self_bleu_max"] = Max("text_metrics", "self_bleu"),
+                    ["dataset_bleu_avg"] = Avg("dataset_metrics", "bleu"), ["dataset_bleu_max"] = Max("dataset_metrics", "bleu"),
+                    ["overlap_avg"] = Avg("dataset_metrics", "overlap"), ["overlap_max"] = Max("dataset_metrics", "overlap"),
+                };
+                table2.Add(row);
+                md.Append(Inv, $"| {d.Label} | {Pct(V(row, "self_bleu_avg"))} | {Pct(V(row, "self_bleu_max"))} | {Pct(V(row, "dataset_bleu_avg"))} | {Pct(V(row, "dataset_bleu_max"))} | {F1(V(row, "overlap_avg"))} | {F1(V(row, "overlap_max"))} |\n");
+            }
+
+            results["table2"] = table2;
+            md.Append("\n## Table 5: share of 224-token texts with an overlap of more than 5 tokens with the hyperfitting data (%)\n\n| Model |")
+              .Append(string.Concat(sets.Select(s => $" {s} |"))).Append(" Average |\n|---|").Append(string.Concat(sets.Select(_ => "---|"))).Append("---|\n");
+            var table5 = new JsonArray();
+            foreach (var d in decoding)
+            {
+                var values = sets.Select(set => r.Eval(d.Label, set, "dataset_metrics", "overlap_full_share_over_5")).ToList();
+                md.Append(Inv, $"| {d.Label} |").Append(string.Concat(values.Select(v => $" {Pct(v)} |"))).Append(Inv, $" {Pct(Mean(values))} |\n");
+                var row = new JsonObject { ["row"] = d.Label, ["average"] = Mean(values) };
+                foreach (var (set, v) in sets.Zip(values))
+                {
+                    row[set] = v;
+                }
+
+                table5.Add(row);
+            }
+
+            results["table5"] = table5;
+            md.Append('\n');
+        }
+
+        if (spec.Wants("reference"))
+        {
+            md.Append("## Table 3: predicted distributions on the original texts (context + continuation, all context sets)\n\n")
+              .Append("| Model | Perplexity | Entropy (nats) | @1 | @3 | @5 |\n|---|---|---|---|---|---|\n");
+            var table3 = new JsonArray();
+            foreach (var model in new[] { ExperimentSpec.BaseModel }.Concat(spec.Variants))
+            {
+                // Position-weighted over the sets, so the pooled numbers equal scoring all texts together.
+                var row = new JsonObject { ["row"] = model };
+                double Pooled(Func<JsonNode, double> f) => Mean(spec.Seeds.Select(seed =>
+                {
+                    var nodes = sets.Select(set => r.ReferenceNode(model, set, seed)).ToList();
+                    var positions = nodes.Sum(n => n!["positions"]!.GetValue<double>());
+                    return nodes.Sum(n => f(n!) * n!["positions"]!.GetValue<double>()) / positions;
+                }));
+                row["ppl"] = Math.Exp(Pooled(n => Math.Log(n["ppl"]!.GetValue<double>())));
+                row["entropy"] = Pooled(n => n["entropy"]!.GetValue<double>());
+                foreach (var k in new[] { "top1", "top3", "top5" })
+                {
+                    row[k] = Pooled(n => n[k]!.GetValue<double>());
+                }
+
+                table3.Add(row);
+                md.Append(Inv, $"| {model} | {F1(V(row, "ppl"))} | {V(row, "entropy"):F2} | {Pct(V(row, "top1"))} | {Pct(V(row, "top3"))} | {Pct(V(row, "top5"))} |\n");
+            }
+
+            results["table3"] = table3;
+            md.Append('\n');
+        }
+
+        if (spec.Wants("agreement") && spec.Agreement is { } agreement)
+        {
+            var models = agreement.Models;
+            var matrix = models.Select((_, i) => models.Select((_, j) => Mean(spec.Seeds.Select(seed =>
+                r.Step(ExperimentPlan.AgreementStep(seed), "model_metrics", "top1_agreement", i.ToString(Inv), j.ToString(Inv))))).ToArray()).ToArray();
+            results["top1_agreement"] = new JsonObject
+            {
+                ["models"] = new JsonArray([.. models.Select(m => (JsonNode)m)]),
+                ["context_set"] = agreement.ContextSet,
+                ["matrix"] = new JsonArray([.. matrix.Select(row => (JsonNode)new JsonArray([.. row.Select(v => (JsonNode)v)]))]),
+            };
+            md.Append(Inv, $"## §6.1: top-1 agreement on the original texts of {agreement.ContextSet} (%)\n\n| |")
+              .Append(string.Concat(models.Select(m => $" {m} |"))).Append("\n|---|").Append(string.Concat(models.Select(_ => "---|"))).Append('\n');
+            for (var i = 0; i < models.Count; i++)
+            {
+                md.Append(Inv, $"| {models[i]} |").Append(string.Concat(matrix[i].Select(v => $" {Pct(v)} |"))).Append('\n');
+            }
+
+            md.Append('\n');
+        }
+
+        if (spec.Wants("sweep") && spec.SampleSweep is { } sweep)
+        {
+            md.Append(Inv, $"## §6.3: TTR vs number of training samples ({sweep.MaxUpdates} updates, greedy, {sweep.ContextSet})\n\n")
+              .Append("| Samples | 256 TTR | 128 TTR |\n|---|---|---|\n");
+            var rows = new JsonArray();
+            foreach (var n in sweep.Samples)
+            {
+                var label = ExperimentPlan.SweepDecoding(n);
+                var t256 = r.Eval(label, sweep.ContextSet, "text_metrics", "ttr_256");
+                var t128 = r.Eval(label, sweep.ContextSet, "text_metrics", "ttr_128");
+                rows.Add(new JsonObject { ["samples"] = n, ["ttr_256"] = t256, ["ttr_128"] = t128 });
+                md.Append(Inv, $"| {n} | {Pct(t256)} | {Pct(t128)} |\n");
+            }
+
+            results["sample_sweep"] = rows;
+            md.Append('\n');
+        }
+
+        AppendSideBySide(spec, plan, md);
+        md.Append("## Figures\n\n");
+        foreach (var (file, caption) in ExpectedFigures)
+        {
+            var exists = File.Exists(Path.Combine(Path.GetDirectoryName(plan.StepDir("x"))!, "..", file));
+            md.Append(exists ? $"- ![{caption}]({file})\n" : $"- {caption}: `{file}` (pending: written by the plotting step)\n");
+        }
+
+        return (results, md.ToString());
+    }
+
+    private static void AppendSideBySide(ExperimentSpec spec, ExperimentPlan plan, StringBuilder md)
+    {
+        if (spec.SideBySide.Count == 0 || spec.SamplesPerSet == 0)
+        {
+            return;
+        }
+
+        var seed = spec.Seeds[0];
+        md.Append(Inv, $"## Sample continuations (seed {seed})\n\n");
+        foreach (var set in spec.ContextSets)
+        {
+            var files = spec.SideBySide.Select(label => ReadLines(Path.Combine(plan.StepDir(ExperimentPlan.GenerateStep(label, set.Label, seed)), ExperimentPlan.GenerationsFile))).ToList();
+            var original = ReadLines(Path.Combine(plan.StepDir(ExperimentPlan.PrepareStep(set.Label)), ExperimentPlan.ReferenceFile));
+            md.Append(Inv, $"### {set.Label}\n\n");
+            for (var i = 0; i < Math.Min(spec.SamplesPerSet, original.Count); i++)
+            {
+                md.Append(Inv, $"**Context {i + 1}:** {Quote(original[i]["context"])}\n\n| Original | ")
+                  .Append(string.Join(" | ", spec.SideBySide)).Append(" |\n|---|").Append(string.Concat(spec.SideBySide.Select(_ => "---|"))).Append('\n')
+                  .Append("| ").Append(Quote(original[i]["continuation"])).Append(" | ")
+                  .Append(string.Join(" | ", files.Select(f => i < f.Count ? Quote(f[i]["continuation"]) : "–"))).Append(" |\n\n");
+            }
+        }
+    }
+
+    private static List<JsonObject> ReadLines(string path) => File.Exists(path)
+        ? [.. File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonNode.Parse(l)!.AsObject())]
+        : [];
+
+    private static string Quote(JsonNode? text) =>
+        (text?.GetValue<string>() ?? "").Replace("|", "\\|", StringComparison.Ordinal).Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    private static string MetricsPath(ExperimentPlan plan, string step) => Path.Combine(plan.StepDir(step), ExperimentPlan.MetricsFile);
+
+    private static double V(JsonObject row, string key) => row[key]?.GetValue<double>() ?? double.NaN;
+
+    private static double Mean(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0 ? double.NaN : list.Average();
+    }
+
+    private static double MaxOf(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0 ? double.NaN : list.Max();
+    }
+
+    private static string Pct(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F1", Inv);
+
+    private static string F1(double v) => double.IsNaN(v) ? "–" : v.ToString("F1", Inv);
+
+    /// <summary>Looks numbers up in the steps' metrics (mean over seeds; NaN when a step or field is absent).</summary>
+    private sealed class Reader(ExperimentSpec spec, Dictionary<string, JsonObject> metrics)
+    {
+        public double Eval(string decoding, string set, params string[] path) =>
+            Mean(spec.Seeds.Select(seed => Step(ExperimentPlan.EvaluateStep(decoding, set, seed), path)));
+
+        public double Original(string set, params string[] path) => Step(ExperimentPlan.OriginalStep(set), path);
+
+        public JsonNode? ReferenceNode(string model, string set, long seed) =>
+            Node(ExperimentPlan.ReferenceStep(model, set, seed), "model_metrics", "models", "0");
+
+        public double Step(string step, params string[] path) => Node(step, path) is JsonValue v ? v.GetValue<double>() : double.NaN;
+
+        private JsonNode? Node(string step, params string[] path)
+        {
+            if (!metrics.TryGetValue(step, out var node))
+            {
+                return null;
+            }
+
+            JsonNode? current = node;
+            foreach (var key in path)
+            {
+                current = current switch
+                {
+                    JsonArray a when int.TryParse(key, NumberStyles.None, Inv, out var i) && i < a.Count => a[i],
+                    JsonObject o => o[key],
+                    _ => null,
+                };
+            }
+
+            return current;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hyperfit.Checkpoints;
+
+namespace Hyperfit.Experiments;
+
+/// <summary>How a run ended: which steps ran and which were reused from their <c>done.json</c> markers.</summary>
+public sealed record ExperimentOutcome(IReadOnlyList<string> Ran, IReadOnlyList<string> Skipped, string ResultsPath, string ReportPath);
+
+/// <summary>
+/// Runs an <see cref="ExperimentSpec"/> as a DAG of named steps (<see cref="ExperimentPlan"/>). Each step writes into
+/// <c>OUT/steps/&lt;name&gt;/</c> and finishes by writing <c>done.json</c> (atomically, last) holding the hash of its
+/// inputs; a rerun skips a step whose marker holds the same hash and redoes (from an emptied folder) one whose inputs
+/// changed. <c>OUT/spec.json</c> records the spec; another spec's folder is refused unless forced.
+/// </summary>
+public static class ExperimentRunner
+{
+    public const string DoneFile = "done.json";
+    public const string SpecFile = "spec.json";
+    public const string StepsFolder = "steps";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <exception cref="IOException">OUT holds another spec's results and <paramref name="force"/> is false.</exception>
+    public static ExperimentOutcome Run(ExperimentSpec spec, string outDir, bool force = false, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        log ??= _ => { };
+        var output = Path.GetFullPath(outDir);
+        CheckOutputFolder(spec, output, force);
+        var plan = ExperimentPlan.Build(spec, output);
+        Directory.CreateDirectory(Path.Combine(output, StepsFolder));
+        HfModelSaver.WriteAtomically(Path.Combine(output, SpecFile), new JsonObject
+        {
+            ["spec_hash"] = spec.Hash,
+            ["spec_file"] = spec.SpecFile,
+            ["spec"] = spec.Json.DeepClone(),
+        }.ToJsonString(Indented) + "\n");
+
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ran = new List<string>();
+        var skipped = new List<string>();
+        for (var i = 0; i < plan.Steps.Count; i++)
+        {
+            var step = plan.Steps[i];
+            var hash = InputHash(step, hashes);
+            hashes[step.Name] = hash;
+            var dir = plan.StepDir(step.Name);
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{plan.Steps.Count}] {step.Name}");
+            if (ReadDoneHash(dir) == hash)
+            {
+                log($"{prefix}: done earlier, skipped");
+                skipped.Add(step.Name);
+                continue;
+            }
+
+            log($"{prefix}: running");
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true); // stale or unfinished results: start clean
+            }
+
+            Directory.CreateDirectory(dir);
+            var clock = Stopwatch.StartNew();
+            step.Run(dir);
+            HfModelSaver.WriteAtomically(Path.Combine(dir, DoneFile), new JsonObject
+            {
+                ["step"] = step.Name,
+                ["inputs_hash"] = hash,
+                ["inputs"] = step.Inputs.DeepClone(),
+                ["depends_on"] = new JsonArray([.. step.DependsOn.Select(d => (JsonNode)d)]),
+                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                ["finished_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            }.ToJsonString(Indented) + "\n");
+            log(string.Create(CultureInfo.InvariantCulture, $"{prefix}: finished in {clock.Elapsed.TotalSeconds:F1} s"));
+            ran.Add(step.Name);
+        }
+
+        var (results, markdown) = ExperimentReport.Build(spec, plan);
+        var resultsPath = Path.Combine(output, "results.json");
+        var reportPath = Path.Combine(output, "report.md");
+        HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");
+        HfModelSaver.WriteAtomically(reportPath, markdown);
+        log($"wrote {resultsPath} and {reportPath} ({ran.Count} steps ran, {skipped.Count} reused)");
+        return new ExperimentOutcome(ran, skipped, resultsPath, reportPath);
+    }
+
+    /// <summary>SHA-256 over the step's name, its inputs and its dependencies' input hashes (so a change upstream
+    /// reaches every step downstream).</summary>
+    public static string InputHash(ExperimentStep step, IReadOnlyDictionary<string, string> dependencyHashes)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(dependencyHashes);
+        var material = new JsonObject
+        {
+            ["step"] = step.Name,
+            ["inputs"] = step.Inputs.DeepClone(),
+            ["depends_on"] = new JsonObject(step.DependsOn.Select(d => KeyValuePair.Create(d, (JsonNode?)dependencyHashes[d]))),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material.ToJsonString())));
+    }
+
+    private static string? ReadDoneHash(string dir)
+    {
+        var path = Path.Combine(dir, DoneFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["inputs_hash"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null; // a damaged marker means "not done"
+        }
+    }
+
+    private static void CheckOutputFolder(ExperimentSpec spec, string output, bool force)
+    {
+        var specPath = Path.Combine(output, SpecFile);
+        if (File.Exists(specPath))
+        {
+            string? stored;
+            try
+            {
+                stored = JsonNode.Parse(File.ReadAllText(specPath))?["spec_hash"]?.GetValue<string>();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                stored = null;
+            }
+
+            if (stored != spec.Hash && !force)
+            {
+                throw new IOException(
+                    $"{output} holds the results of a different spec ({specPath}: spec hash {stored?[..Math.Min(12, stored.Length)] ?? "unreadable"}…, this spec {spec.Hash[..12]}…); choose another --out or pass --force (finished steps whose inputs did not change are reused)");
+            }
+        }
+        else if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !force)
+        {
+            throw new IOException($"{output} is not empty and holds no {SpecFile}; choose another --out or pass --force");
+        }
+    }
+}

@@ -1,0 +1,486 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hyperfit.Generation;
+using Hyperfit.Training;
+
+namespace Hyperfit.Experiments;
+
+/// <summary>A context set (Table 1's Fiction / Wikipedia / BBC News): the first <see cref="Contexts"/> documents with at
+/// least <see cref="ContextTokens"/> + new-tokens tokens give the contexts and their original continuations.</summary>
+public sealed record ContextSetSpec(string Label, string File, string TextField, int ContextTokens, int Contexts);
+
+/// <summary>One decoding configuration: a model (base or a trained variant) and its generation settings.</summary>
+public sealed record DecodingSpec(string Label, string Model, GenerationConfig Config, bool BlockCitations);
+
+/// <summary>§6.3: models hyperfitted on these sample counts with a constant number of updates.</summary>
+public sealed record SampleSweepSpec(IReadOnlyList<int> Samples, int MaxUpdates, string ContextSet);
+
+/// <summary>§6.1: the top-1 agreement matrix of these models on the original texts of a context set.</summary>
+public sealed record AgreementSpec(IReadOnlyList<string> Models, string ContextSet);
+
+/// <summary>
+/// An experiment: the base model, the hyperfitting data and recipe, the model variants to train, context sets, decoding
+/// configurations, metrics, seeds and output sizes. Read from a snake_case JSON file (<see cref="Load"/>); relative
+/// paths resolve against the spec file's folder; everything is validated before any work starts. See docs/experiments.md.
+/// </summary>
+public sealed record ExperimentSpec
+{
+    /// <summary>The always-present model: the base model itself.</summary>
+    public const string BaseModel = "base";
+
+    /// <summary>§4/§6.1 variants a spec may list under <c>hyperfit.variants</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, DataVariant> KnownVariants = new Dictionary<string, DataVariant>(StringComparer.Ordinal)
+    {
+        ["hyperfitted"] = DataVariant.None,
+        ["shuffle1"] = DataVariant.Shuffle1,
+        ["shuffle_all"] = DataVariant.ShuffleAll,
+    };
+
+    /// <summary>Metric groups a spec may ask for.</summary>
+    public static readonly IReadOnlyList<string> KnownMetrics = ["text", "dataset", "model", "reference", "agreement", "sweep"];
+
+    public required string SpecFile { get; init; }
+
+    /// <summary>SHA-256 of the spec's canonical JSON: identifies the spec in <c>OUT/spec.json</c>.</summary>
+    public required string Hash { get; init; }
+
+    public required JsonObject Json { get; init; }
+
+    public required string BaseModelDir { get; init; }
+
+    public required string HyperfitData { get; init; }
+
+    public string HyperfitTextField { get; init; } = "text";
+
+    /// <summary>The hyperfitting recipe (paper preset, then a recipe file or inline overrides); seed and variant are set per model.</summary>
+    public required HyperfitRecipe Recipe { get; init; }
+
+    /// <summary>Trained variants in spec order (<c>hyperfitted</c>, <c>shuffle1</c>, <c>shuffle_all</c>).</summary>
+    public IReadOnlyList<string> Variants { get; init; } = [];
+
+    public SampleSweepSpec? SampleSweep { get; init; }
+
+    public required IReadOnlyList<ContextSetSpec> ContextSets { get; init; }
+
+    public required IReadOnlyList<DecodingSpec> Decoding { get; init; }
+
+    public AgreementSpec? Agreement { get; init; }
+
+    public required IReadOnlyList<string> Metrics { get; init; }
+
+    public IReadOnlyList<long> Seeds { get; init; } = [42];
+
+    /// <summary>§4: 224 generated tokens.</summary>
+    public int NewTokens { get; init; } = 224;
+
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Contexts per set shown side by side in the report.</summary>
+    public int SamplesPerSet { get; init; } = 3;
+
+    /// <summary>Decoding labels shown side by side (default: the first base-model and the first hyperfitted one).</summary>
+    public IReadOnlyList<string> SideBySide { get; init; } = [];
+
+    public string Device { get; init; } = "cpu";
+
+    public bool Wants(string metric) => Metrics.Contains(metric, StringComparer.Ordinal);
+
+    /// <summary>Model name of a sweep variant trained on <paramref name="samples"/> samples.</summary>
+    public static string SweepModel(int samples) => string.Create(CultureInfo.InvariantCulture, $"samples_{samples}");
+
+    /// <summary>Every trained model name: the variants, then the sweep's.</summary>
+    public IEnumerable<string> TrainedModels => Variants.Concat(SampleSweep?.Samples.Select(SweepModel) ?? []);
+
+    /// <summary>The recipe of a trained model for a seed.</summary>
+    public HyperfitRecipe RecipeFor(string model, long seed)
+    {
+        if (KnownVariants.TryGetValue(model, out var variant))
+        {
+            return Recipe with { Variant = variant, Seed = seed };
+        }
+
+        var samples = SampleSweep!.Samples.Single(n => SweepModel(n) == model);
+        return Recipe with { Samples = samples, MaxUpdates = SampleSweep.MaxUpdates, Variant = DataVariant.None, Seed = seed };
+    }
+
+    public static ExperimentSpec Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!System.IO.File.Exists(full))
+        {
+            throw new FileNotFoundException($"{path}: spec file not found", path);
+        }
+
+        return Parse(System.IO.File.ReadAllText(full), full);
+    }
+
+    /// <summary>Parses and validates; <paramref name="specFile"/> names the file in errors and anchors relative paths.</summary>
+    /// <exception cref="InvalidDataException">One line naming the file and the key.</exception>
+    public static ExperimentSpec Parse(string json, string specFile)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })?.AsObject()
+                   ?? throw new InvalidDataException($"{specFile}: expected a JSON object");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{specFile}: invalid JSON ({FirstLine(e.Message)})", e);
+        }
+
+        return new Reader(specFile).Read(root);
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+
+    /// <summary>Walks the JSON with strict keys and types; every error names the file and the key path.</summary>
+    private sealed class Reader(string file)
+    {
+        private static readonly string[] RootKeys =
+            ["name", "description", "base_model", "hyperfit", "context_sets", "decoding", "agreement", "metrics", "seeds", "new_tokens",
+             "batch_size", "samples_per_set", "side_by_side", "device"];
+
+        private static readonly string[] HyperfitKeys = ["data", "text_field", "recipe", "variants", "sample_sweep"];
+        private static readonly string[] SweepKeys = ["samples", "max_updates", "context_set"];
+        private static readonly string[] ContextKeys = ["file", "text_field", "context_tokens", "contexts"];
+        private static readonly string[] AgreementKeys = ["models", "context_set"];
+
+        private static readonly string[] DecodingKeys =
+            ["model", "strategy", "temperature", "top_k", "top_p", "repetition_penalty", "no_repeat_ngram_size", "citation_ngram", "block_citations"];
+
+        private readonly string _folder = Path.GetDirectoryName(file)!;
+
+        public ExperimentSpec Read(JsonObject root)
+        {
+            Keys(root, RootKeys, "");
+            var baseModel = PathOf(Required(root, "base_model", ""), "base_model", directory: true);
+            if (!System.IO.File.Exists(Path.Combine(baseModel, "config.json")))
+            {
+                throw Error($"base_model: {baseModel} has no config.json");
+            }
+
+            var hyperfit = Obj(Required(root, "hyperfit", ""), "hyperfit");
+            Keys(hyperfit, HyperfitKeys, "hyperfit.");
+            var data = PathOf(Required(hyperfit, "data", "hyperfit."), "hyperfit.data", directory: false);
+            var textField = Str(hyperfit["text_field"], "hyperfit.text_field") ?? "text";
+            var recipe = ReadRecipe(hyperfit["recipe"]);
+            var variants = StrList(hyperfit["variants"], "hyperfit.variants") ?? ["hyperfitted"];
+            foreach (var v in variants)
+            {
+                if (!KnownVariants.ContainsKey(v))
+                {
+                    throw Error($"hyperfit.variants: unknown variant '{v}' (known: {string.Join(", ", KnownVariants.Keys)})");
+                }
+            }
+
+            Unique(variants, "hyperfit.variants");
+
+            var sets = new List<ContextSetSpec>();
+            var setsNode = Obj(Required(root, "context_sets", ""), "context_sets");
+            foreach (var (label, node) in setsNode)
+            {
+                var where = $"context_sets.{label}";
+                var o = Obj(node, where);
+                Keys(o, ContextKeys, where + ".");
+                sets.Add(new ContextSetSpec(label, PathOf(Required(o, "file", where + "."), where + ".file", directory: false),
+                    Str(o["text_field"], where + ".text_field") ?? "text",
+                    Int(o["context_tokens"], where + ".context_tokens", min: 1) ?? 32,
+                    Int(o["contexts"], where + ".contexts", min: 1) ?? 100));
+            }
+
+            if (sets.Count == 0)
+            {
+                throw Error("context_sets: at least one context set is needed");
+            }
+
+            SampleSweepSpec? sweep = null;
+            if (hyperfit["sample_sweep"] is { } sweepNode)
+            {
+                var o = Obj(sweepNode, "hyperfit.sample_sweep");
+                Keys(o, SweepKeys, "hyperfit.sample_sweep.");
+                var samples = IntList(Required(o, "samples", "hyperfit.sample_sweep."), "hyperfit.sample_sweep.samples", min: 1);
+                Unique(samples.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList(), "hyperfit.sample_sweep.samples");
+                sweep = new SampleSweepSpec(samples, Int(Required(o, "max_updates", "hyperfit.sample_sweep."), "hyperfit.sample_sweep.max_updates", min: 1)!.Value,
+                    SetLabel(o["context_set"], "hyperfit.sample_sweep.context_set", sets) ?? sets[0].Label);
+            }
+
+            var models = new HashSet<string>(StringComparer.Ordinal) { BaseModel };
+            models.UnionWith(variants);
+            models.UnionWith(sweep?.Samples.Select(SweepModel) ?? []);
+
+            var decoding = new List<DecodingSpec>();
+            foreach (var (label, node) in Obj(Required(root, "decoding", ""), "decoding"))
+            {
+                decoding.Add(ReadDecoding(label, node, models));
+            }
+
+            var metrics = StrList(root["metrics"], "metrics") ?? ["text", "dataset", "model", "reference"];
+            foreach (var m in metrics)
+            {
+                if (!KnownMetrics.Contains(m, StringComparer.Ordinal))
+                {
+                    throw Error($"metrics: unknown metric '{m}' (known: {string.Join(", ", KnownMetrics)})");
+                }
+            }
+
+            AgreementSpec? agreement = null;
+            if (root["agreement"] is { } agreementNode)
+            {
+                var o = Obj(agreementNode, "agreement");
+                Keys(o, AgreementKeys, "agreement.");
+                var list = StrList(Required(o, "models", "agreement."), "agreement.models")!;
+                foreach (var m in list.Where(m => !models.Contains(m)))
+                {
+                    throw Error($"agreement.models: unknown model '{m}' (models: {string.Join(", ", models)})");
+                }
+
+                agreement = new AgreementSpec(list, SetLabel(o["context_set"], "agreement.context_set", sets) ?? sets[0].Label);
+            }
+            else if (metrics.Contains("agreement"))
+            {
+                agreement = new AgreementSpec(variants, sets[0].Label);
+            }
+
+            if (metrics.Contains("agreement") && (agreement is null || agreement.Models.Count < 2))
+            {
+                throw Error("metrics: 'agreement' needs at least two models (agreement.models, or two entries in hyperfit.variants)");
+            }
+
+            if (metrics.Contains("sweep") && sweep is null)
+            {
+                throw Error("metrics: 'sweep' needs hyperfit.sample_sweep");
+            }
+
+            var seeds = LongList(root["seeds"], "seeds") ?? [42];
+            Unique(seeds.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList(), "seeds");
+            var newTokens = Int(root["new_tokens"], "new_tokens", min: 1) ?? 224;
+            var labels = decoding.Select(d => d.Label).ToHashSet(StringComparer.Ordinal);
+            var sideBySide = StrList(root["side_by_side"], "side_by_side");
+            foreach (var l in sideBySide?.Where(l => !labels.Contains(l)) ?? [])
+            {
+                throw Error($"side_by_side: unknown decoding '{l}' (decoding: {string.Join(", ", labels)})");
+            }
+
+            sideBySide ??= new[]
+            {
+                decoding.FirstOrDefault(d => d.Model == BaseModel)?.Label, decoding.FirstOrDefault(d => d.Model != BaseModel)?.Label,
+            }.OfType<string>().ToList();
+
+            var maxPositions = Checkpoints.HfModelLoader.ReadConfig(baseModel).MaxPositions;
+            foreach (var set in sets.Where(s => s.ContextTokens + 1 + newTokens > maxPositions))
+            {
+                throw Error(string.Create(CultureInfo.InvariantCulture,
+                    $"context_sets.{set.Label}: context_tokens ({set.ContextTokens}) + BOS + new_tokens ({newTokens}) exceeds the base model's max positions ({maxPositions})"));
+            }
+
+            var canonical = root.ToJsonString();
+            return new ExperimentSpec
+            {
+                SpecFile = file,
+                Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))),
+                Json = root,
+                BaseModelDir = baseModel,
+                HyperfitData = data,
+                HyperfitTextField = textField,
+                Recipe = recipe,
+                Variants = variants,
+                SampleSweep = sweep,
+                ContextSets = sets,
+                Decoding = decoding,
+                Agreement = agreement,
+                Metrics = metrics,
+                Seeds = seeds,
+                NewTokens = newTokens,
+                BatchSize = Int(root["batch_size"], "batch_size", min: 1) ?? 8,
+                SamplesPerSet = Int(root["samples_per_set"], "samples_per_set", min: 0) ?? 3,
+                SideBySide = sideBySide,
+                Device = Str(root["device"], "device") ?? "cpu",
+            };
+        }
+
+        private HyperfitRecipe ReadRecipe(JsonNode? node)
+        {
+            try
+            {
+                var recipe = node switch
+                {
+                    null => HyperfitRecipe.Paper,
+                    JsonValue v when v.GetValueKind() == JsonValueKind.String =>
+                        HyperfitRecipe.Load(PathOf(v, "hyperfit.recipe", directory: false)),
+                    JsonObject o => HyperfitRecipe.Parse(o.ToJsonString(), $"{file}: hyperfit.recipe"),
+                    _ => throw Error($"hyperfit.recipe must be a path (string) or an object of recipe overrides (got {Kind(node)})"),
+                };
+                return recipe.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw Error($"hyperfit.recipe: {e.Message}");
+            }
+        }
+
+        private DecodingSpec ReadDecoding(string label, JsonNode? node, HashSet<string> models)
+        {
+            var where = $"decoding.{label}";
+            var o = Obj(node, where);
+            Keys(o, DecodingKeys, where + ".");
+            var model = Str(Required(o, "model", where + "."), where + ".model")!;
+            if (!models.Contains(model))
+            {
+                throw Error($"{where}.model: unknown model '{model}' (models: {string.Join(", ", models)})");
+            }
+
+            var strategy = Str(o["strategy"], where + ".strategy") ?? "greedy";
+            var d = GenerationConfig.NucleusBaseline;
+            var config = new GenerationConfig
+            {
+                Strategy = strategy switch
+                {
+                    "greedy" => DecodingStrategy.Greedy,
+                    "sample" => DecodingStrategy.Sample,
+                    _ => throw Error($"{where}.strategy must be greedy or sample (got '{strategy}')"),
+                },
+                Temperature = Double(o["temperature"], where + ".temperature") ?? d.Temperature,
+                TopK = Int(o["top_k"], where + ".top_k", min: 0) ?? d.TopK,
+                TopP = Double(o["top_p"], where + ".top_p") ?? d.TopP,
+                RepetitionPenalty = Double(o["repetition_penalty"], where + ".repetition_penalty") ?? 1.0,
+                NoRepeatNgramSize = Int(o["no_repeat_ngram_size"], where + ".no_repeat_ngram_size", min: 0) ?? 0,
+                CitationNgram = Int(o["citation_ngram"], where + ".citation_ngram", min: 1) ?? CitationIndex.DefaultNgram,
+            };
+            try
+            {
+                config.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw Error($"{where}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
+            }
+
+            var block = o["block_citations"] is { } b ? Bool(b, where + ".block_citations") : false;
+            return new DecodingSpec(label, model, config, block);
+        }
+
+        private string? SetLabel(JsonNode? node, string key, List<ContextSetSpec> sets)
+        {
+            var label = Str(node, key);
+            if (label is not null && sets.All(s => s.Label != label))
+            {
+                throw Error($"{key}: unknown context set '{label}' (context_sets: {string.Join(", ", sets.Select(s => s.Label))})");
+            }
+
+            return label;
+        }
+
+        private string PathOf(JsonNode? node, string key, bool directory)
+        {
+            var raw = Str(node, key)!;
+            var full = Path.GetFullPath(Path.Combine(_folder, raw));
+            if (directory ? !Directory.Exists(full) : !System.IO.File.Exists(full))
+            {
+                throw Error($"{key}: {(directory ? "folder" : "file")} not found: {raw} (resolved to {full})");
+            }
+
+            return full;
+        }
+
+        private void Keys(JsonObject o, string[] known, string prefix)
+        {
+            foreach (var (key, _) in o)
+            {
+                if (!known.Contains(key, StringComparer.Ordinal))
+                {
+                    throw Error($"unknown key '{prefix}{key}' (known here: {string.Join(", ", known)})");
+                }
+            }
+        }
+
+        private JsonNode Required(JsonObject o, string key, string prefix) =>
+            o[key] ?? throw Error($"missing key '{prefix}{key}'");
+
+        private JsonObject Obj(JsonNode? node, string key) =>
+            node as JsonObject ?? throw Error($"key '{key}' must be an object (got {Kind(node)})");
+
+        private string? Str(JsonNode? node, string key) => node switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            _ => throw Error($"key '{key}' must be a string (got {Kind(node)})"),
+        };
+
+        private bool Bool(JsonNode node, string key) => node.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Error($"key '{key}' must be true or false (got {Kind(node)})"),
+        };
+
+        private double? Double(JsonNode? node, string key) => node switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+            _ => throw Error($"key '{key}' must be a number (got {Kind(node)})"),
+        };
+
+        private int? Int(JsonNode? node, string key, int min)
+        {
+            if (node is null)
+            {
+                return null;
+            }
+
+            if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue<int>(out var i))
+            {
+                throw Error($"key '{key}' must be an integer (got {Kind(node)} {node.ToJsonString()})");
+            }
+
+            return i >= min ? i : throw Error(string.Create(CultureInfo.InvariantCulture, $"key '{key}' must be at least {min} (got {i})"));
+        }
+
+        private List<string>? StrList(JsonNode? node, string key) => node switch
+        {
+            null => null,
+            JsonArray a => [.. a.Select((e, i) => Str(e, string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]")) ?? throw Error($"key '{key}' must not hold null"))],
+            _ => throw Error($"key '{key}' must be an array of strings (got {Kind(node)})"),
+        };
+
+        private List<int> IntList(JsonNode node, string key, int min) => node is JsonArray a && a.Count > 0
+            ? [.. a.Select((e, i) => Int(e, string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]"), min) ?? throw Error($"key '{key}' must not hold null"))]
+            : throw Error($"key '{key}' must be a non-empty array of integers (got {Kind(node)})");
+
+        private List<long>? LongList(JsonNode? node, string key)
+        {
+            if (node is null)
+            {
+                return null;
+            }
+
+            if (node is not JsonArray a || a.Count == 0)
+            {
+                throw Error($"key '{key}' must be a non-empty array of integers (got {Kind(node)})");
+            }
+
+            return [.. a.Select(e => e is JsonValue v && v.TryGetValue<long>(out var l) ? l
+                : throw Error($"key '{key}' must hold integers (got {Kind(e)} {e?.ToJsonString()})"))];
+        }
+
+        private void Unique(List<string> values, string key)
+        {
+            var duplicate = values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw Error($"key '{key}' lists '{duplicate.Key}' twice");
+            }
+        }
+
+        private static string Kind(JsonNode? node) => node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();
+
+        private InvalidDataException Error(string message) => new($"{file}: {message}");
+    }
+}
