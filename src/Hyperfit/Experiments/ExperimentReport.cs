@@ -204,7 +204,42 @@ public static class ExperimentReport
             md.Append(exists ? $"- ![{caption}]({file})\n" : $"- {caption}: `{file}` (pending: written by the plotting step)\n");
         }
 
-        return (results, md.ToString());
+        return ((JsonObject)WithoutNaN(results)!, md.ToString());
+    }
+
+    /// <summary>NaN (a metric the spec did not ask for) and infinities become null: JSON has no such numbers.</summary>
+    private static JsonNode? WithoutNaN(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(kv => kv.Key).ToList())
+                {
+                    var value = o[key];
+                    var cleaned = WithoutNaN(value);
+                    if (!ReferenceEquals(cleaned, value))
+                    {
+                        o[key] = cleaned;
+                    }
+                }
+
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    var cleaned = WithoutNaN(a[i]);
+                    if (!ReferenceEquals(cleaned, a[i]))
+                    {
+                        a[i] = cleaned;
+                    }
+                }
+
+                return a;
+            case JsonValue v when v.TryGetValue<double>(out var d) && !double.IsFinite(d):
+                return null;
+            default:
+                return node;
+        }
     }
 
     private static void AppendSideBySide(ExperimentSpec spec, ExperimentPlan plan, StringBuilder md)

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Hyperfit.Experiments;
+
+namespace Hyperfit.Tests.Experiments;
+
+public sealed class ExperimentRunnerTests : IDisposable
+{
+    private readonly ExperimentFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    [Fact]
+    public void Should_run_the_tiny_spec_end_to_end_and_reuse_finished_steps()
+    {
+        // Given the tiny spec (4 variants trained 2 updates each, 8 new tokens)
+        var spec = ExperimentSpec.Load(_fixture.WriteSpec());
+        var lines = new List<string>();
+
+        // When it runs
+        var first = ExperimentRunner.Run(spec, _fixture.Out, log: lines.Add);
+
+        // Then every step ran, left a done marker, and the report has the paper's tables
+        Assert.Empty(first.Skipped);
+        Assert.All(first.Ran, step => Assert.True(File.Exists(Path.Combine(_fixture.Out, "steps", step, ExperimentRunner.DoneFile))));
+        Assert.Contains(lines, l => l.Contains("train-hyperfitted-s42: running", StringComparison.Ordinal));
+        var report = File.ReadAllText(first.ReportPath);
+        foreach (var heading in new[] { "## Table 1", "### Table 1 per context set", "## Table 2", "## Table 3", "## Table 5", "## §6.1", "## §6.3", "## Sample continuations", "## Figures" })
+        {
+            Assert.Contains(heading, report, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("| hyperfitted_blocked |", report, StringComparison.Ordinal);
+        Assert.Contains("figures/top1-agreement.png", report, StringComparison.Ordinal);
+        var results = JsonNode.Parse(File.ReadAllText(first.ResultsPath))!;
+        var table1 = results["table1"]!.AsArray();
+        Assert.Equal(["original_texts", "base_greedy", "base_top_p", "hyperfitted_greedy", "hyperfitted_blocked"], table1.Select(r => r!["row"]!.GetValue<string>()));
+        Assert.All(table1.Skip(1), r => Assert.True(r!["context_ppl"]!.GetValue<double>() > 1));
+        Assert.Equal(2, results["sample_sweep"]!.AsArray().Count);
+        var matrix = results["top1_agreement"]!["matrix"]!.AsArray();
+        Assert.Equal(1.0, matrix[0]![0]!.GetValue<double>(), 6);
+        Assert.Equal(3, results["table3"]!.AsArray().Count); // base, hyperfitted, shuffle1
+        // Numbers come from the steps' own files.
+        var evaluated = JsonNode.Parse(File.ReadAllText(Path.Combine(_fixture.Out, "steps", "evaluate-base_greedy-press-s42", "metrics.json")))!;
+        Assert.Equal(evaluated["text_metrics"]!["ttr_128"]!.GetValue<double>(), results["steps"]!["evaluate-base_greedy-press-s42"]!["text_metrics"]!["ttr_128"]!.GetValue<double>());
+
+        // When it runs again unchanged
+        var second = ExperimentRunner.Run(spec, _fixture.Out);
+
+        // Then every step is skipped
+        Assert.Empty(second.Ran);
+        Assert.Equal(first.Ran, second.Skipped);
+
+        // When one decoding configuration changes (a different spec: needs --force)
+        var changed = ExperimentSpec.Load(_fixture.WriteSpec(s => s["decoding"]!["base_top_p"]!["top_p"] = 0.5));
+        var refused = Assert.Throws<IOException>(() => ExperimentRunner.Run(changed, _fixture.Out));
+        var third = ExperimentRunner.Run(changed, _fixture.Out, force: true);
+
+        // Then the folder is refused without --force, and with it only that configuration's steps rerun
+        Assert.Contains("different spec", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            ["generate-base_top_p-fiction-s42", "evaluate-base_top_p-fiction-s42", "generate-base_top_p-press-s42", "evaluate-base_top_p-press-s42"],
+            third.Ran);
+    }
+
+    [Fact]
+    public void Should_redo_a_step_whose_input_file_changed_and_an_unfinished_step()
+    {
+        // Given a spec without training (base model only) that has run once
+        var spec = ExperimentSpec.Load(_fixture.WriteSpec(s =>
+        {
+            s["hyperfit"]!.AsObject().Remove("sample_sweep");
+            s["hyperfit"]!["variants"] = new JsonArray();
+            s["decoding"] = JsonNode.Parse("""{ "base_greedy": { "model": "base" } }""");
+            s["metrics"] = JsonNode.Parse("""["text"]""");
+        }));
+        ExperimentRunner.Run(spec, _fixture.Out);
+
+        // When a context file changes and another step's done marker is lost (an interrupted step)
+        File.AppendAllText(Path.Combine(_fixture.Root, "data", "press.jsonl"), "\n");
+        File.Delete(Path.Combine(_fixture.Out, "steps", "original-fiction", ExperimentRunner.DoneFile));
+        var rerun = ExperimentRunner.Run(ExperimentSpec.Load(spec.SpecFile), _fixture.Out);
+
+        // Then the press steps (prepare and everything downstream) and the unfinished step rerun, nothing else
+        Assert.Equal(["original-fiction", "prepare-press", "original-press", "generate-base_greedy-press-s42", "evaluate-base_greedy-press-s42"], rerun.Ran);
+        Assert.Contains("prepare-fiction", rerun.Skipped);
+    }
+}
