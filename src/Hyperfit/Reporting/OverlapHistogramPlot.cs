@@ -88,6 +88,16 @@ public static class OverlapHistogramPlot
             step.LegendText = $"{label} (n = {values.Count}, median {sorted[sorted.Length / 2]}, max {sorted[^1]})";
         }
 
+        // Whole token counts on the x axis, at a 1-2-5 step giving about a dozen ticks.
+        var tickStep = 1;
+        while (bins * binWidth / tickStep > 12)
+        {
+            tickStep = tickStep.ToString(System.Globalization.CultureInfo.InvariantCulture)[0] == '2' ? tickStep * 5 / 2 : tickStep * 2;
+        }
+
+        var ticks = Enumerable.Range(0, bins * binWidth / tickStep + 1).Select(i => (double)(i * tickStep)).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Bottom.TickLabelStyle.FontSize = PlotFile.TickLabelSize;
         plot.Axes.SetLimitsX(-0.5 * binWidth - 0.5, (bins - 0.5) * binWidth + 0.5);
         var top = plot.Axes.GetDataLimits().Top;
         plot.Axes.SetLimitsY(0, Math.Max(top, 1) * 1.08);
