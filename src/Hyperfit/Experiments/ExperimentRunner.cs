@@ -80,7 +80,8 @@ public static class ExperimentRunner
             ran.Add(step.Name);
         }
 
-        var (results, markdown) = ExperimentReport.Build(spec, plan);
+        var figureFailures = ExperimentFigures.Write(spec, plan, output, log);
+        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures);
         var resultsPath = Path.Combine(output, "results.json");
         var reportPath = Path.Combine(output, "report.md");
         HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");
