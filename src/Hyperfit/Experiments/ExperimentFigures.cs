@@ -132,7 +132,7 @@ public static class ExperimentFigures
     /// <summary>Per text, the longest overlap of its whole continuation with the hyperfitting data. The evaluate
     /// steps store these as <c>overlap_full_histogram</c> (count of texts per overlap length, the per-text values
     /// without their order); without it they are computed from the generations and the tokenized data.</summary>
-    private static List<int> Overlaps(ExperimentSpec spec, ExperimentPlan plan, string decoding)
+    internal static List<int> Overlaps(ExperimentSpec spec, ExperimentPlan plan, string decoding)
     {
         var values = new List<int>();
         SuffixAutomaton? automaton = null;

@@ -61,6 +61,19 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(figures, f => Assert.True(File.GetLastWriteTimeUtc(Path.Combine(_fixture.Out, f)) > beforeSecond));
         AssertFigures(File.ReadAllText(second.ReportPath), figures);
 
+        // When an evaluate step's metrics lack the stored overlap histogram
+        var plan = ExperimentPlan.Build(spec, _fixture.Out);
+        var stored = ExperimentFigures.Overlaps(spec, plan, "base_top_p");
+        var metricsPath = Path.Combine(_fixture.Out, "steps", "evaluate-base_top_p-press-s42", "metrics.json");
+        var metrics = JsonNode.Parse(File.ReadAllText(metricsPath))!;
+        Assert.True(metrics["dataset_metrics"]!.AsObject().Remove("overlap_full_histogram"));
+        File.WriteAllText(metricsPath, metrics.ToJsonString());
+
+        // Then the overlaps are computed from the generations and the tokenized data, to the same values
+        Assert.Equal(4, stored.Count); // 2 sets × 2 contexts
+        Assert.Equal(stored.Order(), ExperimentFigures.Overlaps(spec, plan, "base_top_p").Order());
+        Assert.Empty(ExperimentFigures.Write(spec, plan, _fixture.Out));
+
         // When one decoding configuration changes (a different spec: needs --force)
         var changed = ExperimentSpec.Load(_fixture.WriteSpec(s => s["decoding"]!["base_top_p"]!["top_p"] = 0.5));
         var refused = Assert.Throws<IOException>(() => ExperimentRunner.Run(changed, _fixture.Out));
