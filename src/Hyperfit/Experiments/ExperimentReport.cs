@@ -10,19 +10,14 @@ namespace Hyperfit.Experiments;
 /// </summary>
 public static class ExperimentReport
 {
-    /// <summary>Hook for the plotting code (<c>Hyperfit.Reporting</c>, another branch): the figure files it is
-    /// expected to write into <c>OUT/figures/</c>. The report links each one that exists and lists the others as pending.</summary>
-    public static readonly IReadOnlyList<(string File, string Caption)> ExpectedFigures =
-    [
-        ("figures/ttr-by-decoding.png", "Table 1: 128/256 TTR per decoding configuration and context set"),
-        ("figures/training-loss.png", "Training and validation loss of the hyperfitted models (training_log.json)"),
-        ("figures/top1-agreement.png", "§6.1 / Figure 5 left: top-1 agreement matrix"),
-        ("figures/ttr-vs-samples.png", "§6.3 / Figure 5 right: TTR vs number of training samples"),
-    ];
+    /// <summary>The figures the run draws into <c>OUT/figures/</c> for this spec (file relative to OUT, caption with
+    /// the paper's figure number); see <see cref="ExperimentFigures"/>.</summary>
+    public static IReadOnlyList<ExperimentFigure> ExpectedFigures(ExperimentSpec spec) => ExperimentFigures.Expected(spec);
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static (JsonObject Results, string Markdown) Build(ExperimentSpec spec, ExperimentPlan plan)
+    /// <param name="figureFailures">Figure file → why it was not drawn (from <see cref="ExperimentFigures.Write"/>).</param>
+    public static (JsonObject Results, string Markdown) Build(ExperimentSpec spec, ExperimentPlan plan, IReadOnlyDictionary<string, string>? figureFailures = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(plan);
@@ -197,11 +192,16 @@ public static class ExperimentReport
         }
 
         AppendSideBySide(spec, plan, md);
-        md.Append("## Figures\n\n");
-        foreach (var (file, caption) in ExpectedFigures)
+        var figures = ExpectedFigures(spec);
+        if (figures.Count > 0)
         {
-            var exists = File.Exists(Path.Combine(Path.GetDirectoryName(plan.StepDir("x"))!, "..", file));
-            md.Append(exists ? $"- ![{caption}]({file})\n" : $"- {caption}: `{file}` (pending: written by the plotting step)\n");
+            md.Append("## Figures\n\n");
+            foreach (var (file, caption) in figures)
+            {
+                var exists = File.Exists(Path.Combine(Path.GetDirectoryName(plan.StepDir("x"))!, "..", file));
+                var reason = figureFailures?.GetValueOrDefault(file) ?? "not drawn";
+                md.Append(exists ? $"### {caption}\n\n![{caption}]({file})\n\n" : $"### {caption}\n\n`{file}`: {reason.ReplaceLineEndings(" ")}\n\n");
+            }
         }
 
         return ((JsonObject)WithoutNaN(results)!, md.ToString());

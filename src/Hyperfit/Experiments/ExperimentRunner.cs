@@ -15,7 +15,8 @@ public sealed record ExperimentOutcome(IReadOnlyList<string> Ran, IReadOnlyList<
 /// Runs an <see cref="ExperimentSpec"/> as a DAG of named steps (<see cref="ExperimentPlan"/>). Each step writes into
 /// <c>OUT/steps/&lt;name&gt;/</c> and finishes by writing <c>done.json</c> (atomically, last) holding the hash of its
 /// inputs; a rerun skips a step whose marker holds the same hash and redoes (from an emptied folder) one whose inputs
-/// changed. <c>OUT/spec.json</c> records the spec; another spec's folder is refused unless forced.
+/// changed. <c>OUT/spec.json</c> records the spec; another spec's folder is refused unless forced. After the steps the
+/// figures are redrawn into <c>OUT/figures/</c> (<see cref="ExperimentFigures"/>), then results.json and report.md written.
 /// </summary>
 public static class ExperimentRunner
 {
@@ -80,7 +81,8 @@ public static class ExperimentRunner
             ran.Add(step.Name);
         }
 
-        var (results, markdown) = ExperimentReport.Build(spec, plan);
+        var figureFailures = ExperimentFigures.Write(spec, plan, output, log);
+        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures);
         var resultsPath = Path.Combine(output, "results.json");
         var reportPath = Path.Combine(output, "report.md");
         HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");

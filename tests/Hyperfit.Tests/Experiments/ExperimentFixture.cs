@@ -54,7 +54,7 @@ internal sealed class ExperimentFixture : IDisposable
           "hyperfit": {
             "data": "../data/hyperfit.jsonl",
             "recipe": { "samples": 4, "sequence_length": 16, "batch_size": 2, "max_updates": 2, "learning_rate": 0.001,
-                        "validate_every": 0, "validation_sequences": 0, "ttr_context_tokens": 4, "checkpoint_every": 0 },
+                        "validate_every": 1, "validation_sequences": 0, "ttr_context_tokens": 4, "checkpoint_every": 0 },
             "variants": ["hyperfitted", "shuffle1"],
             "sample_sweep": { "samples": [2, 4], "max_updates": 2, "context_set": "fiction" }
           },

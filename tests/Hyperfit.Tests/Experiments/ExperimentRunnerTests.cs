@@ -30,7 +30,15 @@ public sealed class ExperimentRunnerTests : IDisposable
         }
 
         Assert.Contains("| hyperfitted_blocked |", report, StringComparison.Ordinal);
-        Assert.Contains("figures/top1-agreement.png", report, StringComparison.Ordinal);
+        // and the figures, drawn from the steps' files, are valid PNGs linked in the report
+        string[] figures =
+        [
+            "figures/figure2-training-hyperfitted-s42.png", "figures/figure2-training-shuffle1-s42.png", "figures/figure3-overlap-histogram.png",
+            "figures/figure9-ttr-vs-length.png", "figures/figure5-top1-agreement.png", "figures/figure5-ttr-vs-samples.png",
+        ];
+        Assert.Equal(figures, ExperimentReport.ExpectedFigures(spec).Select(f => f.File));
+        AssertFigures(report, figures);
+        Assert.DoesNotContain("pending", report, StringComparison.Ordinal);
         var results = JsonNode.Parse(File.ReadAllText(first.ResultsPath))!;
         var table1 = results["table1"]!.AsArray();
         Assert.Equal(["original_texts", "base_greedy", "base_top_p", "hyperfitted_greedy", "hyperfitted_blocked"], table1.Select(r => r!["row"]!.GetValue<string>()));
@@ -44,11 +52,27 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal(evaluated["text_metrics"]!["ttr_128"]!.GetValue<double>(), results["steps"]!["evaluate-base_greedy-press-s42"]!["text_metrics"]!["ttr_128"]!.GetValue<double>());
 
         // When it runs again unchanged
+        var beforeSecond = DateTime.UtcNow.AddSeconds(-1);
         var second = ExperimentRunner.Run(spec, _fixture.Out);
 
-        // Then every step is skipped
+        // Then every step is skipped, and the figures are drawn again (no done markers)
         Assert.Empty(second.Ran);
         Assert.Equal(first.Ran, second.Skipped);
+        Assert.All(figures, f => Assert.True(File.GetLastWriteTimeUtc(Path.Combine(_fixture.Out, f)) > beforeSecond));
+        AssertFigures(File.ReadAllText(second.ReportPath), figures);
+
+        // When an evaluate step's metrics lack the stored overlap histogram
+        var plan = ExperimentPlan.Build(spec, _fixture.Out);
+        var stored = ExperimentFigures.Overlaps(spec, plan, "base_top_p");
+        var metricsPath = Path.Combine(_fixture.Out, "steps", "evaluate-base_top_p-press-s42", "metrics.json");
+        var metrics = JsonNode.Parse(File.ReadAllText(metricsPath))!;
+        Assert.True(metrics["dataset_metrics"]!.AsObject().Remove("overlap_full_histogram"));
+        File.WriteAllText(metricsPath, metrics.ToJsonString());
+
+        // Then the overlaps are computed from the generations and the tokenized data, to the same values
+        Assert.Equal(4, stored.Count); // 2 sets × 2 contexts
+        Assert.Equal(stored.Order(), ExperimentFigures.Overlaps(spec, plan, "base_top_p").Order());
+        Assert.Empty(ExperimentFigures.Write(spec, plan, _fixture.Out));
 
         // When one decoding configuration changes (a different spec: needs --force)
         var changed = ExperimentSpec.Load(_fixture.WriteSpec(s => s["decoding"]!["base_top_p"]!["top_p"] = 0.5));
@@ -75,6 +99,9 @@ public sealed class ExperimentRunnerTests : IDisposable
         }));
         ExperimentRunner.Run(spec, _fixture.Out);
 
+        // (figures whose inputs this spec does not produce are not planned: only the TTR curve is)
+        Assert.Equal(["figures/figure9-ttr-vs-length.png"], ExperimentReport.ExpectedFigures(spec).Select(f => f.File));
+
         // When a context file changes and another step's done marker is lost (an interrupted step)
         File.AppendAllText(Path.Combine(_fixture.Root, "data", "press.jsonl"), "\n");
         File.Delete(Path.Combine(_fixture.Out, "steps", "original-fiction", ExperimentRunner.DoneFile));
@@ -83,5 +110,16 @@ public sealed class ExperimentRunnerTests : IDisposable
         // Then the press steps (prepare and everything downstream) and the unfinished step rerun, nothing else
         Assert.Equal(["original-fiction", "prepare-press", "original-press", "generate-base_greedy-press-s42", "evaluate-base_greedy-press-s42"], rerun.Ran);
         Assert.Contains("prepare-fiction", rerun.Skipped);
+    }
+
+    private void AssertFigures(string report, IEnumerable<string> figures)
+    {
+        foreach (var figure in figures)
+        {
+            Reporting.Png.AssertValid(Path.Combine(_fixture.Out, figure), 800, 500);
+            Assert.Contains($"]({figure})", report, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(figures.Order(StringComparer.Ordinal), Directory.GetFiles(Path.Combine(_fixture.Out, "figures")).Select(f => "figures/" + Path.GetFileName(f)).Order(StringComparer.Ordinal));
     }
 }
