@@ -10,6 +10,7 @@ public static class HyperfitCli
     {
         var root = new RootCommand("Hyperfit: hyperfit Hugging Face causal LMs from C#, generate, and measure what the paper measures.");
         root.Add(InspectCommand.Create());
+        root.Add(ConvertCommand.Create());
         root.Add(NewModelCommand.Create());
         root.Add(TrainTokenizerCommand.Create());
         root.Add(DataCommand.Create());
@@ -19,6 +20,7 @@ public static class HyperfitCli
         root.Add(EvaluateCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
+        root.Add(DemoCommand.Create());
         return root;
     }
 

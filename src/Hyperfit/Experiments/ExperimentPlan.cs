@@ -21,11 +21,13 @@ public sealed class ExperimentPlan
     private readonly List<ExperimentStep> _steps = [];
     private readonly ExperimentSpec _spec;
     private readonly string _out;
+    private readonly Action<string> _log;
 
-    private ExperimentPlan(ExperimentSpec spec, string output)
+    private ExperimentPlan(ExperimentSpec spec, string output, Action<string>? log)
     {
         _spec = spec;
         _out = output;
+        _log = log ?? (_ => { });
     }
 
     public IReadOnlyList<ExperimentStep> Steps => _steps;
@@ -63,10 +65,11 @@ public sealed class ExperimentPlan
 
     /// <summary>Builds every step the spec asks for. File contents are hashed here (data, context sets, base model)
     /// so an edited file reruns the steps that read it.</summary>
-    public static ExperimentPlan Build(ExperimentSpec spec, string output)
+    /// <param name="log">Receives progress lines from inside long steps (training updates, generation batches).</param>
+    public static ExperimentPlan Build(ExperimentSpec spec, string output, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var plan = new ExperimentPlan(spec, output);
+        var plan = new ExperimentPlan(spec, output, log);
         plan.AddAll();
         return plan;
     }
@@ -122,7 +125,7 @@ public sealed class ExperimentPlan
                         ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = spec.HyperfitData,
                         ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
                     },
-                    dir => ExperimentWork.Train(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, recipe, device, dir)) { Model = m, Seed = sd });
+                    dir => ExperimentWork.Train(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, recipe, device, dir, _log)) { Model = m, Seed = sd });
             }
 
             foreach (var d in decoding)
@@ -205,7 +208,7 @@ public sealed class ExperimentPlan
                 ["batch_size"] = spec.BatchSize, ["device"] = spec.Device,
             },
             dir => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
-                spec.Device, Path.Combine(dir, GenerationsFile))) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+                spec.Device, Path.Combine(dir, GenerationsFile), _log)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
 
         var wantsDataset = spec.Wants("dataset") && !isSweep;
         var wantsModel = spec.Wants("model") && !isSweep;

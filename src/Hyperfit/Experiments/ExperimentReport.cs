@@ -191,6 +191,7 @@ public static class ExperimentReport
             md.Append('\n');
         }
 
+        AppendDirection(spec, plan, r, results, md);
         AppendSideBySide(spec, plan, md);
         var figures = ExpectedFigures(spec);
         if (figures.Count > 0)
@@ -240,6 +241,86 @@ public static class ExperimentReport
             default:
                 return node;
         }
+    }
+
+    /// <summary>The paper's claims as directions (greedy TTR up, entropy down, @1 mass up, validation loss up, training
+    /// loss near zero) checked on this run: base model vs the first trained variant, every number from the steps' files.</summary>
+    private static void AppendDirection(ExperimentSpec spec, ExperimentPlan plan, Reader r, JsonObject results, StringBuilder md)
+    {
+        var variant = spec.Variants.Count > 0 ? spec.Variants[0] : null;
+        if (variant is null)
+        {
+            return;
+        }
+
+        var sets = spec.ContextSets.Select(s => s.Label).ToList();
+        static bool PlainGreedy(DecodingSpec d) => d.Config.Strategy == Generation.DecodingStrategy.Greedy && !d.BlockCitations
+            && d.Config.RepetitionPenalty == 1.0 && d.Config.NoRepeatNgramSize == 0;
+        var baseGreedy = spec.Decoding.FirstOrDefault(d => d.Model == ExperimentSpec.BaseModel && PlainGreedy(d));
+        var variantGreedy = spec.Decoding.FirstOrDefault(d => d.Model == variant && PlainGreedy(d));
+        var rows = new List<(string Quantity, string Paper, double Before, double After, int Sign, string Format)>();
+        if (spec.Wants("text") && baseGreedy is not null && variantGreedy is not null)
+        {
+            foreach (var key in new[] { "ttr_128", "ttr_256" })
+            {
+                rows.Add(($"Greedy {key[4..]} TTR (Table 1)", "up", Mean(sets.Select(set => r.Eval(baseGreedy.Label, set, "text_metrics", key))),
+                    Mean(sets.Select(set => r.Eval(variantGreedy.Label, set, "text_metrics", key))), +1, "pct"));
+            }
+        }
+
+        if (spec.Wants("reference") && results["table3"] is JsonArray table3)
+        {
+            var before = table3.OfType<JsonObject>().First(o => o["row"]!.GetValue<string>() == ExperimentSpec.BaseModel);
+            var after = table3.OfType<JsonObject>().First(o => o["row"]!.GetValue<string>() == variant);
+            rows.Add(("Entropy on original texts, nats (Table 3)", "down", V(before, "entropy"), V(after, "entropy"), -1, "f2"));
+            rows.Add(("@1 probability mass (Table 3)", "up", V(before, "top1"), V(after, "top1"), +1, "pct"));
+            rows.Add(("Perplexity on original texts (Table 3)", "up", V(before, "ppl"), V(after, "ppl"), +1, "f1"));
+        }
+
+        var logs = spec.Seeds.Select(seed => Path.Combine(plan.StepDir(ExperimentPlan.TrainStep(variant, seed)), Training.TrainingLog.FileName))
+            .Where(File.Exists).Select(f => Reporting.TrainingLogReader.Read(f)).ToList();
+        if (logs.Count > 0)
+        {
+            var validated = logs.Select(l => l.Where(e => e.ValLoss is not null).ToList()).Where(l => l.Count > 0).ToList();
+            if (validated.Count > 0)
+            {
+                rows.Add(("Validation loss, start → end of hyperfitting (Fig. 2)", "up", Mean(validated.Select(l => l[0].ValLoss!.Value)),
+                    Mean(validated.Select(l => l[^1].ValLoss!.Value)), +1, "f3"));
+            }
+
+            var trained = logs.Select(l => l.Where(e => e.TrainLoss is not null).ToList()).Where(l => l.Count > 0).ToList();
+            if (trained.Count > 0)
+            {
+                rows.Add(("Training loss, first logged → last (Fig. 2: near zero)", "down", Mean(trained.Select(l => l[0].TrainLoss!.Value)),
+                    Mean(trained.Select(l => l[^1].TrainLoss!.Value)), -1, "f3"));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        string Show(double v, string format) => format switch
+        {
+            "pct" => Pct(v),
+            "f1" => F1(v),
+            _ => double.IsNaN(v) ? "–" : v.ToString(format == "f2" ? "F2" : "F3", Inv),
+        };
+
+        var json = new JsonArray();
+        md.Append(Inv, $"## The paper's direction: base → {variant}\n\n")
+          .Append("Does hyperfitting move each quantity the way the paper reports? Measured on this run (means over context sets and seeds).\n\n")
+          .Append(Inv, $"| Quantity | Paper | base | {variant} | Same direction |\n|---|---|---|---|---|\n");
+        foreach (var (quantity, paper, before, after, sign, format) in rows)
+        {
+            bool? same = double.IsNaN(before) || double.IsNaN(after) ? null : Math.Sign(after - before) == sign;
+            md.Append(Inv, $"| {quantity} | {paper} | {Show(before, format)} | {Show(after, format)} | {(same is null ? "–" : same.Value ? "yes" : "no")} |\n");
+            json.Add(new JsonObject { ["quantity"] = quantity, ["paper"] = paper, ["base"] = before, [variant] = after, ["same_direction"] = same });
+        }
+
+        results["direction"] = json;
+        md.Append('\n');
     }
 
     private static void AppendSideBySide(ExperimentSpec spec, ExperimentPlan plan, StringBuilder md)

@@ -33,7 +33,7 @@ public static class ExperimentRunner
         log ??= _ => { };
         var output = Path.GetFullPath(outDir);
         CheckOutputFolder(spec, output, force);
-        var plan = ExperimentPlan.Build(spec, output);
+        var plan = ExperimentPlan.Build(spec, output, line => log($"    {line}"));
         Directory.CreateDirectory(Path.Combine(output, StepsFolder));
         HfModelSaver.WriteAtomically(Path.Combine(output, SpecFile), new JsonObject
         {

@@ -89,7 +89,7 @@ public static class ExperimentWork
 
     /// <summary>Hyperfits the base model with <paramref name="recipe"/>; the model goes to <c>dir/final</c>, the
     /// training log to <c>dir/training_log.json</c>.</summary>
-    public static void Train(string baseModel, string dataFile, string textField, HyperfitRecipe recipe, string device, string dir, Action<TrainingProgress>? progress = null)
+    public static void Train(string baseModel, string dataFile, string textField, HyperfitRecipe recipe, string device, string dir, Action<string>? log = null)
     {
         var tokenizer = HfTokenizer.Load(baseModel);
         var data = SequenceDataset.Load(dataFile, tokenizer, recipe, textField);
@@ -101,7 +101,16 @@ public static class ExperimentWork
         var model = HfModelLoader.Load(baseModel, new ModelOptions(TorchSharp.torch.ScalarType.Float32, ComputeDevice.Resolve(device), recipe.Dropout));
         using var trainer = new HyperfitTrainer(model, data, recipe, dir, options);
         trainer.Setup();
-        trainer.Train(progress);
+        log?.Invoke(string.Create(Inv, $"{data.Training.Count} samples x {recipe.SequenceLength} tokens, {trainer.Recipe.TotalUpdates} updates"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var every = Math.Max(1, trainer.Recipe.TotalUpdates / 10);
+        trainer.Train(p =>
+        {
+            if (log is not null && (p.Update % every == 0 || p.Update == p.TotalUpdates))
+            {
+                log(string.Create(Inv, $"update {p.Update}/{p.TotalUpdates} epoch {p.Epoch} loss {p.Loss:F4} {p.TokensPerSecond:F0} tok/s, ETA {Eta(clock.Elapsed, p.Update, p.TotalUpdates)}"));
+            }
+        });
         trainer.SaveFinalModel();
         var checkpoint = Path.Combine(dir, TrainingCheckpoint.DirectoryName);
         if (Directory.Exists(checkpoint))
@@ -111,7 +120,8 @@ public static class ExperimentWork
     }
 
     /// <summary>Continuations of the prepared contexts, in <c>hyperfit generate</c>'s JSONL format.</summary>
-    public static void Generate(string modelDir, string referenceFile, GenerationConfig config, string? citationData, int batchSize, string device, string outFile)
+    public static void Generate(string modelDir, string referenceFile, GenerationConfig config, string? citationData, int batchSize, string device, string outFile,
+        Action<string>? log = null)
     {
         var tokenizer = HfTokenizer.Load(modelDir);
         var modelConfig = HfModelLoader.ReadConfig(modelDir);
@@ -128,6 +138,8 @@ public static class ExperimentWork
         var generator = new TextGenerator(model, config, tokenizer.PadTokenId ?? tokenizer.EosTokenId ?? 0, tokenizer.EosTokenIds, blocker);
         var fingerprint = TokenizerFingerprint.Compute(modelDir);
         var text = new StringBuilder();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long generated = 0;
         for (var start = 0; start < contexts.Count; start += batchSize)
         {
             var batch = contexts.Skip(start).Take(batchSize).ToArray();
@@ -153,10 +165,22 @@ public static class ExperimentWork
                 }
 
                 text.Append(line.ToJsonString(Compact)).Append('\n');
+                generated += r.TokenIds.Length;
             }
+
+            var done = start + batch.Length;
+            log?.Invoke(string.Create(Inv,
+                $"{done}/{contexts.Count} contexts, {generated / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} tok/s, ETA {Eta(clock.Elapsed, done, contexts.Count)}"));
         }
 
         HfModelSaver.WriteAtomically(outFile, text.ToString());
+    }
+
+    /// <summary>Remaining time at the rate so far, as m:ss.</summary>
+    public static string Eta(TimeSpan elapsed, long done, long total)
+    {
+        var seconds = done <= 0 ? 0 : elapsed.TotalSeconds / done * Math.Max(0, total - done);
+        return string.Create(Inv, $"{(int)(seconds / 60)}:{(int)(seconds % 60):00}");
     }
 
     /// <summary>Runs <see cref="EvaluationRun"/> and writes <c>dir/metrics.json</c> and <c>metrics.md</c>.</summary>

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hyperfit.Experiments;
+using Spectre.Console;
+
+namespace Hyperfit.Cli.Commands;
+
+/// <summary><c>hyperfit demo [--quick]</c>: the README's main command. Runs the shipped Table 1/2/3 spec on the shipped
+/// default model (hyperfit on Brown fiction, generate from three held-out genres) and writes the report folder.
+/// Logic in <see cref="Demo"/> and <see cref="ExperimentRunner"/>.</summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = $"the ~3-minute version ({Demo.QuickSpecPath}): fewer samples, epochs and contexts" };
+        var output = new Option<string?>("--out", "-o") { Description = $"report folder (default: {Demo.DefaultOutput(false)}, or {Demo.DefaultOutput(true)} with --quick)" };
+        var model = new Option<string?>("--model", "-m") { Description = "hyperfit this model folder instead of the spec's default model (same tokenizer family needed for the data)" };
+        var spec = new Option<string?>("--spec") { Description = $"spec file (default: {Demo.SpecPath} found above the working directory)" };
+        var force = new Option<bool>("--force") { Description = "reuse a report folder that holds another spec's results" };
+        var command = new Command("demo", "Hyperfit the shipped default model and write the paper's Tables 1/2/3, figures and samples (the main job).")
+        {
+            quick, output, model, spec, force,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var isQuick = parse.GetValue(quick);
+            var specPath = parse.GetValue(spec) ?? Demo.FindSpec(isQuick, [Directory.GetCurrentDirectory(), AppContext.BaseDirectory]);
+            var loaded = Demo.LoadSpec(specPath, parse.GetValue(model));
+            var outDir = Path.GetFullPath(parse.GetValue(output) ?? Demo.DefaultOutput(isQuick));
+            Console.WriteLine($"Hyperfit demo{(isQuick ? " (quick)" : "")}: {specPath}");
+            foreach (var line in Demo.Describe(loaded))
+            {
+                Console.WriteLine($"  {line}");
+            }
+
+            Console.WriteLine($"  report       {outDir}");
+            var clock = Stopwatch.StartNew();
+            var outcome = ExperimentRunner.Run(loaded, outDir, parse.GetValue(force),
+                line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")));
+            PrintDirection(outcome.ResultsPath);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
+            Console.WriteLine($"Figures: {Path.Combine(outDir, "figures")}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The report's "paper's direction" rows, so the answer is on screen without opening the report.</summary>
+    private static void PrintDirection(string resultsPath)
+    {
+        if (JsonNode.Parse(File.ReadAllText(resultsPath))?["direction"] is not JsonArray rows || rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().AddColumns("Quantity", "Paper", "base", "hyperfitted", "Same direction");
+        foreach (var row in rows.OfType<JsonObject>())
+        {
+            var values = row.Select(kv => kv.Value).ToList(); // quantity, paper, base, variant, same_direction
+            table.AddRow(Text(values[0]), Text(values[1]), Number(values[2]), Number(values[3]),
+                values[4] is null ? "–" : values[4]!.GetValue<bool>() ? "yes" : "[red]no[/]");
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Text(JsonNode? node) => Markup.Escape(node?.GetValue<string>() ?? "–");
+
+    private static string Number(JsonNode? node) => node is null ? "–" : node.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture);
+}
