@@ -97,9 +97,9 @@ public sealed class ExperimentSpecTests : IDisposable
     }
 
     [Fact]
-    public void Should_load_the_shipped_specs_up_to_their_missing_base_model()
+    public void Should_load_the_shipped_paper_specs_with_the_shipped_default_model()
     {
-        // Given the shipped specs (their default base model ../models/sample-llama is not part of the repository)
+        // Given the shipped specs, whose base model is the shipped default model
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Hyperfit.slnx")))
         {
@@ -108,17 +108,10 @@ public sealed class ExperimentSpecTests : IDisposable
 
         foreach (var name in new[] { "paper-tables.json", "paper-shuffle.json", "paper-sample-sweep.json" })
         {
-            // When each is loaded
-            var path = Path.Combine(root, "experiments", name);
-            var message = Directory.Exists(Path.Combine(root, "models", "sample-llama"))
-                ? null
-                : Assert.Throws<InvalidDataException>(() => ExperimentSpec.Load(path)).Message;
-
-            // Then the only complaint (if any) is the absent base model: every other key parses
-            if (message is not null)
-            {
-                Assert.Contains("base_model: folder not found", message, StringComparison.Ordinal);
-            }
+            // When each is loaded, then it validates completely against the repository's model and data
+            var spec = ExperimentSpec.Load(Path.Combine(root, "experiments", name));
+            Assert.Equal(Path.GetFullPath(Path.Combine(root, "models", "brown-llama-23m")), spec.BaseModelDir);
+            Assert.Equal(Hyperfit.Training.DataMode.Pack, spec.Recipe.DataMode);
         }
     }
 }
