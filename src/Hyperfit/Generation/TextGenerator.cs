@@ -113,18 +113,19 @@ public sealed class TextGenerator
         {
             using var scope = NewDisposeScope();
             var known = contextLength + step;
-            Tensor logits;                                                          // (B, T, V)
+            // Only the last position's logits are computed (HF generate's logits_to_keep = 1), cached or not.
+            Tensor logits;                                                          // (B, 1, V)
             if (cache is null)
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known)));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), LogitsToKeep: 1));
             }
             else if (step == 0)
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), Cache: cache));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), Cache: cache, LogitsToKeep: 1));
             }
             else
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask?.narrow(1, 0, known), Cache: cache));
+                logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask?.narrow(1, 0, known), Cache: cache, LogitsToKeep: 1));
             }
 
             var next = logits.select(1, -1).to(ScalarType.Float32);                 // (B, V)

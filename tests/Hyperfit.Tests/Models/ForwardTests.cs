@@ -80,6 +80,30 @@ public sealed class ForwardTests
 
     [Theory]
     [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_compute_only_the_last_positions_logits_with_logits_to_keep(string family, JsonObject config)
+    {
+        // Given a model and a 6-token sequence
+        using var model = Build(config, ScalarType.Float32, seed: 13);
+        using var ids = tensor(new long[] { 9, 2, 33, 14, 5, 61 }, [1, 6]);
+        using var full = model.forward(ids);
+
+        // When only the last 1 and the last 2 positions are kept, and 0 (all)
+        using var last = model.forward(new CausalLMInput(ids, LogitsToKeep: 1));
+        using var lastTwo = model.forward(new CausalLMInput(ids, LogitsToKeep: 2));
+        using var all = model.forward(new CausalLMInput(ids, LogitsToKeep: 0));
+
+        // Then they are the corresponding slices of the full logits (to 1e-5: a head matmul over fewer rows may
+        // block its sums differently)
+        Assert.Equal([1L, 1, full.shape[2]], last.shape);
+        Assert.Equal([1L, 2, full.shape[2]], lastTwo.shape);
+        var lastDiff = (last - full.narrow(1, 5, 1)).abs().max().item<float>();
+        var lastTwoDiff = (lastTwo - full.narrow(1, 4, 2)).abs().max().item<float>();
+        var allDiff = (all - full).abs().max().item<float>();
+        Assert.True(lastDiff <= 1e-5 && lastTwoDiff <= 1e-5 && allDiff == 0, $"{family}: {lastDiff}, {lastTwoDiff}, {allDiff}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
     public void Should_give_left_padded_rows_the_logits_of_the_unpadded_sequence(string family, JsonObject config)
     {
         // Given a batch of a 7-token and a 4-token sequence, the short one left-padded with 3 pads

@@ -36,7 +36,7 @@ public sealed class GPT2LMHeadModel : CausalLM
     public override Tensor forward(CausalLMInput input)
     {
         using var scope = NewDisposeScope();
-        var hidden = _transformer.forward(input);
+        var hidden = input.HiddenForHead(_transformer.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null ? nn.functional.linear(hidden, _transformer.EmbeddingWeight) : _lmHead.forward(hidden);
         return logits.MoveToOuterDisposeScope(); // (B, T, V)
     }

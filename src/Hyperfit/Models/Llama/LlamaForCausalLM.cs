@@ -37,7 +37,7 @@ public class LlamaForCausalLM : CausalLM
     public override Tensor forward(CausalLMInput input)
     {
         using var scope = NewDisposeScope();
-        var hidden = _model.forward(input); // (B, T, D)
+        var hidden = input.HiddenForHead(_model.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null
             ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
             : _lmHead.forward(hidden);                            // (B, T, V)
