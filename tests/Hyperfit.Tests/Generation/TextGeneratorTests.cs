@@ -213,6 +213,26 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
+    public void Should_generate_the_same_tokens_with_either_weight_layout_and_leave_the_weights_contiguous()
+    {
+        // Given a tiny Llama
+        using var model = GenerationModels.TinyLlama();
+        var config = new GenerationConfig { MaxNewTokens = 12 };
+
+        // When it generates with column-major linear weights (the default) and without
+        var relaid = new TextGenerator(model, config).Generate(Contexts);
+        var plain = new TextGenerator(model, config) { ColumnMajorWeights = false }.Generate(Contexts);
+
+        // Then the tokens agree and every parameter is back to contiguous storage
+        for (var r = 0; r < Contexts.Length; r++)
+        {
+            Assert.Equal(plain[r].TokenIds, relaid[r].TokenIds);
+        }
+
+        Assert.All(model.parameters(), p => Assert.True(p.is_contiguous()));
+    }
+
+    [Fact]
     public void Should_reject_fewer_than_one_decode_thread()
     {
         // Given a model

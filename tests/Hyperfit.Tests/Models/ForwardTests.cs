@@ -104,6 +104,40 @@ public sealed class ForwardTests
 
     [Theory]
     [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_give_the_same_logits_with_column_major_linear_weights_and_restore_the_layout(string family, JsonObject config)
+    {
+        // Given a model, its logits for a sequence and a copy of every parameter
+        using var model = Build(config, ScalarType.Float32, seed: 17);
+        using var ids = tensor(new long[] { 3, 14, 15, 9, 26, 35, 8 }, [1, 7]);
+        using var before = model.forward(ids);
+        var originals = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+
+        // When its linear weights are stored column-major, and then the scope ends
+        Tensor during;
+        List<string> relaid;
+        using (model.ColumnMajorLinearWeights())
+        {
+            during = model.forward(ids);
+            relaid = model.named_parameters().Where(p => !p.parameter.is_contiguous()).Select(p => p.name).ToList();
+        }
+
+        // Then the logits agree, some weights were relaid out (the projections, or GPT-2's head) and afterwards every
+        // parameter is contiguous with its old shape and exact values
+        var diff = (during - before).abs().max().item<float>();
+        Assert.True(diff <= 1e-5, $"{family}: max |diff| = {diff}");
+        Assert.NotEmpty(relaid);
+        Assert.DoesNotContain(relaid, name => name.Contains("c_attn", StringComparison.Ordinal) || name.EndsWith("norm.weight", StringComparison.Ordinal));
+        foreach (var (name, p) in model.named_parameters())
+        {
+            Assert.True(p.is_contiguous(), name);
+            Assert.True(p.eq(originals[name]).all().item<bool>(), name);
+        }
+
+        during.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
     public void Should_give_left_padded_rows_the_logits_of_the_unpadded_sequence(string family, JsonObject config)
     {
         // Given a batch of a 7-token and a 4-token sequence, the short one left-padded with 3 pads

@@ -32,6 +32,10 @@ public class LlamaForCausalLM : CausalLM
     public override IReadOnlySet<string> TiedParameterNames =>
         _config.TieWordEmbeddings ? new HashSet<string> { "lm_head.weight" } : new HashSet<string>();
 
+    protected override bool IsLinearWeight(string name) =>
+        name.EndsWith("_proj.weight", StringComparison.Ordinal) || name == "lm_head.weight"
+        || (_config.TieWordEmbeddings && name == "model.embed_tokens.weight");
+
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NumHiddenLayers, capacity);
 
     public override Tensor forward(CausalLMInput input)
