@@ -7,8 +7,8 @@ namespace Hyperfit.Models.Common;
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _invFreq; // (d/2,) float32
-    private Tensor? _cosTable;        // (P, d) float32, positions 0 … P − 1; grown on demand
-    private Tensor? _sinTable;        // (P, d) float32, signed like CosSin's
+    private Tensor? _cosTable;        // (1, 1, P, d) float32, positions 0 … P − 1; grown on demand
+    private Tensor? _sinTable;        // (1, 1, P, d) float32, signed like CosSin's
 
     /// <param name="tablePositions">Positions whose angles are tabulated up front (the table grows past them on
     /// demand); allocating here keeps a first generation from leaving new tensors behind.</param>
@@ -52,8 +52,8 @@ public sealed class RotaryEmbedding : IDisposable
         EnsureTable(maxPosition, positionIds.device);
         using var scope = NewDisposeScope();
         var flat = positionIds.reshape(b * t);
-        var cos = _cosTable!.index_select(0, flat).view(b, 1, t, -1);         // (B, 1, T, d)
-        var signedSin = _sinTable!.index_select(0, flat).view(b, 1, t, -1);   // (B, 1, T, d)
+        var cos = _cosTable!.index_select(2, flat).view(b, 1, t, -1);         // (1, 1, B·T, d) → (B, 1, T, d)
+        var signedSin = _sinTable!.index_select(2, flat).view(b, 1, t, -1);   // (1, 1, B·T, d) → (B, 1, T, d)
         return (cos.to_type(dtype).MoveToOuterDisposeScope(), signedSin.to_type(dtype).MoveToOuterDisposeScope());
     }
 
@@ -62,9 +62,14 @@ public sealed class RotaryEmbedding : IDisposable
     public (Tensor Cos, Tensor SignedSin) Range(long start, long steps, ScalarType dtype, Device device)
     {
         EnsureTable(start + steps - 1, device);
+        var cos = _cosTable!.narrow(2, start, steps);       // (1, 1, T, d)
+        var signedSin = _sinTable!.narrow(2, start, steps); // (1, 1, T, d)
+        if (dtype == float32)
+        {
+            return (cos, signedSin); // views of the table: nothing to cast
+        }
+
         using var scope = NewDisposeScope();
-        var cos = _cosTable!.narrow(0, start, steps).unsqueeze(0).unsqueeze(0);       // (1, 1, T, d)
-        var signedSin = _sinTable!.narrow(0, start, steps).unsqueeze(0).unsqueeze(0); // (1, 1, T, d)
         return (cos.to_type(dtype).MoveToOuterDisposeScope(), signedSin.to_type(dtype).MoveToOuterDisposeScope());
     }
 
@@ -82,13 +87,13 @@ public sealed class RotaryEmbedding : IDisposable
     private void EnsureTable(long maxPosition, Device device)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxPosition);
-        if (_cosTable is not null && maxPosition < _cosTable.shape[0]
+        if (_cosTable is not null && maxPosition < _cosTable.shape[2]
             && _cosTable.device_type == device.type && _cosTable.device_index == device.index)
         {
             return;
         }
 
-        var rows = Math.Max(1L, _cosTable?.shape[0] ?? 0);
+        var rows = Math.Max(1L, _cosTable?.shape[2] ?? 0);
         while (rows <= maxPosition)
         {
             rows *= 2;
@@ -99,11 +104,11 @@ public sealed class RotaryEmbedding : IDisposable
         // inference tensor cannot be saved for backward, and a later training forward multiplies by the table.
         using var normal = inference_mode(false);
         using var noGrad = no_grad();
-        var (cos, signedSin) = Compute(arange(0, rows, dtype: int64, device: device).to_type(float32), device); // (rows, d)
+        var (cos, signedSin) = Compute(arange(0, rows, dtype: int64, device: device).to_type(float32), device); // (P, d)
         _cosTable?.Dispose();
         _sinTable?.Dispose();
-        _cosTable = cos.DetachFromDisposeScope();
-        _sinTable = signedSin.DetachFromDisposeScope();
+        _cosTable = cos.unsqueeze(0).unsqueeze(0).DetachFromDisposeScope();       // (1, 1, P, d)
+        _sinTable = signedSin.unsqueeze(0).unsqueeze(0).DetachFromDisposeScope(); // (1, 1, P, d)
     }
 
     /// <summary>Rotates (B, H, T, d) queries or keys: <c>x·cos + rotate_half(x)·sin</c> with
