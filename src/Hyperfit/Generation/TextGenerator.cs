@@ -45,9 +45,9 @@ public sealed class TextGenerator
     /// False: recompute the whole prefix every step.</summary>
     public bool UseCache { get; init; } = true;
 
-    /// <summary>True (default): on the CPU the model's linear weights are stored column-major for the duration of
-    /// <see cref="Generate"/> (<see cref="CausalLM.ColumnMajorLinearWeights"/>), cached or not; false leaves them.</summary>
-    public bool ColumnMajorWeights { get; init; } = true;
+    /// <summary>True (default): on the CPU the model runs in its inference layout for the duration of
+    /// <see cref="Generate"/> (<see cref="CausalLM.UseInferenceLayout"/>), cached or not; false leaves the weights alone.</summary>
+    public bool InferenceLayout { get; init; } = true;
 
     /// <summary>Rows up to which the automatic <see cref="DecodeThreads"/> decodes on one thread.</summary>
     public const int SingleThreadDecodeMaxRows = 4;
@@ -97,7 +97,7 @@ public sealed class TextGenerator
 
         var device = _model.parameters().FirstOrDefault()?.device ?? CPU; // a parameterless (test) model runs on the CPU
         // Relaid out before inference mode, so that the weights stay ordinary tensors; restored on return.
-        using var layout = ColumnMajorWeights && device.type == DeviceType.CPU ? _model.ColumnMajorLinearWeights() : null;
+        using var layout = InferenceLayout && device.type == DeviceType.CPU ? _model.UseInferenceLayout() : null;
         using var inference = inference_mode();
 
         // (B, C + N) ids and mask, preallocated: row r's context sits right-aligned in [0, C), new tokens go to

@@ -26,17 +26,25 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// older writers saved, e.g. <c>rotary_emb.inv_freq</c> or GPT-2's <c>attn.bias</c>).</summary>
     public virtual bool IsIgnorableCheckpointTensor(string name) => name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal);
 
-    /// <summary>Until the returned scope is disposed, every weight this model uses as <c>linear(x, W)</c> (W: out × in)
-    /// is stored column-major: same shape, same values, transposed strides, so <c>linear</c> becomes a plain
-    /// product over contiguous memory. On the CPU a one-row product (a KV-cached decode step is a chain of them)
-    /// streams such a weight about twice as fast as a row-major one, and full-prefix forwards are no slower
-    /// (measured in docs/generation.md). Disposing restores row-major storage, the layout training and saving
-    /// assume (both would work either way, only speed differs). Not for use while another thread runs the model.</summary>
-    public IDisposable ColumnMajorLinearWeights()
+    /// <summary>Until the returned scope is disposed, the weights are laid out for fast generation, with the same
+    /// names, shapes and values: every weight used as <c>linear(x, W)</c> (W: out × in) is stored column-major
+    /// (transposed strides), so <c>linear</c> becomes a plain product over contiguous memory — on the CPU a one-row
+    /// product (a KV-cached decode step is a chain of them) streams such a weight about twice as fast, and
+    /// full-prefix forwards are no slower (docs/generation.md); and families that can fuse projections do
+    /// (<see cref="FuseProjections"/>). Disposing restores contiguous row-major storage, the layout training and
+    /// saving assume (both would work either way, only speed differs). Not for use while another thread runs the model.</summary>
+    public IDisposable UseInferenceLayout()
     {
         var weights = named_parameters().Where(p => p.parameter.dim() == 2 && IsLinearWeight(p.name)).Select(p => p.parameter).ToArray();
         Relayout(weights, columnMajor: true);
-        return new LayoutScope(weights);
+        FuseProjections(fuse: true);
+        return new LayoutScope(this, weights);
+    }
+
+    /// <summary>Fuses (true) or separates again (false) projections that read the same input, e.g. Llama's q/k/v,
+    /// for forwards without gradients. The default does nothing.</summary>
+    protected virtual void FuseProjections(bool fuse)
+    {
     }
 
     /// <summary>True for the parameter names (as in <c>named_parameters()</c>) used as <c>linear(x, W)</c> weights,
@@ -54,7 +62,7 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
         }
     }
 
-    private sealed class LayoutScope(Parameter[] weights) : IDisposable
+    private sealed class LayoutScope(CausalLM model, Parameter[] weights) : IDisposable
     {
         private bool _disposed;
 
@@ -63,6 +71,7 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
             if (!_disposed)
             {
                 _disposed = true;
+                model.FuseProjections(fuse: false);
                 Relayout(weights, columnMajor: false);
             }
         }

@@ -221,7 +221,7 @@ public sealed class TextGeneratorTests
 
         // When it generates with column-major linear weights (the default) and without
         var relaid = new TextGenerator(model, config).Generate(Contexts);
-        var plain = new TextGenerator(model, config) { ColumnMajorWeights = false }.Generate(Contexts);
+        var plain = new TextGenerator(model, config) { InferenceLayout = false }.Generate(Contexts);
 
         // Then the tokens agree and every parameter is back to contiguous storage
         for (var r = 0; r < Contexts.Length; r++)

@@ -36,6 +36,8 @@ public class LlamaForCausalLM : CausalLM
         name.EndsWith("_proj.weight", StringComparison.Ordinal) || name == "lm_head.weight"
         || (_config.TieWordEmbeddings && name == "model.embed_tokens.weight");
 
+    protected override void FuseProjections(bool fuse) => _model.FuseProjections(fuse);
+
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NumHiddenLayers, capacity);
 
     public override Tensor forward(CausalLMInput input)

@@ -33,6 +33,15 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
     /// <summary>The input embedding matrix (V, D); the tied head multiplies by it.</summary>
     public Parameter EmbeddingWeight => _embedTokens.weight!;
 
+    /// <summary>Fuses (or separates again) every layer's q/k/v projections: <see cref="LlamaAttention.FuseProjections"/>.</summary>
+    internal void FuseProjections(bool fuse)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.FuseProjections(fuse);
+        }
+    }
+
     public override Tensor forward(CausalLMInput input)
     {
         using var scope = NewDisposeScope();
