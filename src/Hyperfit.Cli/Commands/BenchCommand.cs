@@ -70,7 +70,7 @@ public static class BenchCommand
         var random = new Option<bool>("--random-model") { Description = "a random Llama (vocab 4096, see --random-size) instead of --model" };
         var randomSize = new Option<string>("--random-size")
         {
-            Description = "shape of --random-model: small (hidden 256, 4 layers, 4.7M parameters) or base (hidden 512, 6 layers, 23.2M)",
+            Description = "shape of --random-model: small (hidden 256, 4 layers, 5.3M parameters) or base (hidden 512, 6 layers, 23.2M)",
             DefaultValueFactory = _ => "small",
         };
         randomSize.AcceptOnlyFromAmong(GenerationBenchmark.RandomSizes);

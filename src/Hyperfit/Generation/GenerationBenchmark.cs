@@ -10,7 +10,7 @@ namespace Hyperfit.Generation;
 /// every step, and batched with the cache. Used by <c>hyperfit bench generate</c>.</summary>
 public static class GenerationBenchmark
 {
-    /// <summary>Shapes of the benchmark's random models: "small" (hidden 256, 4 layers, 4 heads, 4.7M parameters) and
+    /// <summary>Shapes of the benchmark's random models: "small" (hidden 256, 4 layers, 4 heads, 5.3M parameters) and
     /// "base" (hidden 512, 6 layers, 8 heads, 23.2M parameters: <see cref="ModelBlueprint"/>'s base preset, the
     /// shape this project pre-trains). Both are Llamas with vocabulary 4096 in float32.</summary>
     public static readonly string[] RandomSizes = ["small", "base"];
