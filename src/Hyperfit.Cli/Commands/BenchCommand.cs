@@ -67,7 +67,13 @@ public static class BenchCommand
     private static Command CreateGenerate()
     {
         var model = new Option<string?>("--model", "-m") { Description = "Hugging Face model folder (or use --random-model)" };
-        var random = new Option<bool>("--random-model") { Description = "a random Llama (hidden 256, 4 layers, vocab 4096) instead of --model" };
+        var random = new Option<bool>("--random-model") { Description = "a random Llama (vocab 4096, see --random-size) instead of --model" };
+        var randomSize = new Option<string>("--random-size")
+        {
+            Description = "shape of --random-model: small (hidden 256, 4 layers, 5.3M parameters) or base (hidden 512, 6 layers, 23.2M)",
+            DefaultValueFactory = _ => "small",
+        };
+        randomSize.AcceptOnlyFromAmong(GenerationBenchmark.RandomSizes);
         var batch = new Option<int>("--batch") { Description = "rows of the batched run", DefaultValueFactory = _ => 8 };
         var contextTokens = new Option<int>("--context-tokens") { Description = "random context length", DefaultValueFactory = _ => 32 };
         var newTokens = new Option<int>("--new-tokens") { Description = "tokens generated per row", DefaultValueFactory = _ => 224 };
@@ -76,7 +82,7 @@ public static class BenchCommand
         var dtype = CommonOptions.DType();
         var command = new Command("generate", "Greedy generation speed: KV cache, recomputed prefix, and batched.")
         {
-            model, random, batch, contextTokens, newTokens, json, device, dtype,
+            model, random, randomSize, batch, contextTokens, newTokens, json, device, dtype,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -96,7 +102,7 @@ public static class BenchCommand
             }
 
             var options = CommonOptions.ModelOptionsFrom(parse, device, dtype);
-            using var lm = useRandom ? GenerationBenchmark.RandomLlama(options) : HfModelLoader.Load(dir!, options);
+            using var lm = useRandom ? GenerationBenchmark.RandomLlama(options, size: parse.GetValue(randomSize)!) : HfModelLoader.Load(dir!, options);
             lm.eval();
             if (c + n > lm.Config.MaxPositions)
             {
@@ -104,9 +110,10 @@ public static class BenchCommand
             }
 
             var runs = GenerationBenchmark.Run(lm, b, c, n);
+            var threads = TorchSharp.torch.get_num_threads();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(runs.Select(r => new { r.Name, r.Batch, r.NewTokens, r.Seconds, r.TokensPerSecond }), Indented));
+                Console.WriteLine(JsonSerializer.Serialize(runs.Select(r => new { r.Name, r.Batch, r.NewTokens, r.Seconds, r.TokensPerSecond, Threads = threads }), Indented));
             }
             else
             {
@@ -119,6 +126,8 @@ public static class BenchCommand
 
                 AnsiConsole.Write(table);
                 AnsiConsole.MarkupLine(string.Create(inv, $"KV cache speed-up over recomputing the prefix: [bold]{runs[0].TokensPerSecond / runs[1].TokensPerSecond:F1}×[/]"));
+                AnsiConsole.MarkupLine(string.Create(inv,
+                    $"{lm.parameters().Sum(p => p.numel()) / 1e6:F1}M parameters; {threads} intra-op threads (cached steps of up to {TextGenerator.SingleThreadDecodeMaxRows} rows: 1)"));
             }
 
             return 0;

@@ -10,20 +10,31 @@ namespace Hyperfit.Generation;
 /// every step, and batched with the cache. Used by <c>hyperfit bench generate</c>.</summary>
 public static class GenerationBenchmark
 {
-    /// <summary>config.json of the benchmark's random model: a Llama with hidden 256, 4 layers, vocab 4096.</summary>
-    public static JsonObject RandomLlamaConfig() => new()
+    /// <summary>Shapes of the benchmark's random models: "small" (hidden 256, 4 layers, 4 heads, 5.3M parameters) and
+    /// "base" (hidden 512, 6 layers, 8 heads, 23.2M parameters: <see cref="ModelBlueprint"/>'s base preset, the
+    /// shape this project pre-trains). Both are Llamas with vocabulary 4096 in float32.</summary>
+    public static readonly string[] RandomSizes = ["small", "base"];
+
+    /// <summary>config.json of a random benchmark model (see <see cref="RandomSizes"/>).</summary>
+    public static JsonObject RandomLlamaConfig(string size = "small") => size switch
     {
-        ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["vocab_size"] = 4096,
-        ["hidden_size"] = 256, ["intermediate_size"] = 688, ["num_hidden_layers"] = 4, ["num_attention_heads"] = 4,
-        ["num_key_value_heads"] = 4, ["rms_norm_eps"] = 1e-5, ["rope_theta"] = 10000.0, ["max_position_embeddings"] = 2048,
-        ["tie_word_embeddings"] = false, ["hidden_act"] = "silu", ["torch_dtype"] = "float32",
+        "small" => new()
+        {
+            ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["vocab_size"] = 4096,
+            ["hidden_size"] = 256, ["intermediate_size"] = 688, ["num_hidden_layers"] = 4, ["num_attention_heads"] = 4,
+            ["num_key_value_heads"] = 4, ["rms_norm_eps"] = 1e-5, ["rope_theta"] = 10000.0, ["max_position_embeddings"] = 2048,
+            ["tie_word_embeddings"] = false, ["hidden_act"] = "silu", ["torch_dtype"] = "float32",
+        },
+        "base" => ModelBlueprint.Preset("base", "llama", 4096).ToConfigJson(),
+        _ => throw new ArgumentException($"random model size '{size}': expected {string.Join(" or ", RandomSizes)}", nameof(size)),
     };
 
     /// <summary>A randomly initialised model from <see cref="RandomLlamaConfig"/>, in eval mode.</summary>
-    public static CausalLM RandomLlama(ModelOptions options, int seed = 0)
+    public static CausalLM RandomLlama(ModelOptions options, int seed = 0, string size = "small")
     {
+        var config = ModelRegistry.ReadConfig(RandomLlamaConfig(size));
         manual_seed(seed);
-        var model = ModelRegistry.Build(ModelRegistry.ReadConfig(RandomLlamaConfig()), options);
+        var model = ModelRegistry.Build(config, options);
         model.eval();
         return model;
     }

@@ -16,6 +16,7 @@ public sealed class TextGenerator
     private readonly int _padTokenId;
     private readonly HashSet<int> _eos;
     private readonly CitationBlocker? _blocker;
+    private readonly int? _decodeThreads;
 
     /// <param name="model">The model, in eval mode.</param>
     /// <param name="config">Validated here.</param>
@@ -43,6 +44,26 @@ public sealed class TextGenerator
     /// <summary>True (default): prefill once, then feed one token per step through the KV cache.
     /// False: recompute the whole prefix every step.</summary>
     public bool UseCache { get; init; } = true;
+
+    /// <summary>True (default): on the CPU the model runs in its inference layout for the duration of
+    /// <see cref="Generate"/> (<see cref="CausalLM.UseInferenceLayout"/>), cached or not; false leaves the weights alone.</summary>
+    public bool InferenceLayout { get; init; } = true;
+
+    /// <summary>Rows up to which the automatic <see cref="DecodeThreads"/> decodes on one thread.</summary>
+    public const int SingleThreadDecodeMaxRows = 4;
+
+    /// <summary>Intra-op (OpenMP) threads for the one-token steps of the cached path on the CPU; the count in force
+    /// before is restored when <see cref="Generate"/> returns. Null (default): one thread for batches of at most
+    /// <see cref="SingleThreadDecodeMaxRows"/> rows, whose steps are chains of small matrix–vector products where
+    /// OpenMP's fork and join cost more than a second core gains (measured in docs/generation.md); the caller's
+    /// count otherwise. The prefill and the uncached path always run with the caller's count.</summary>
+    public int? DecodeThreads
+    {
+        get => _decodeThreads;
+        init => _decodeThreads = value is null or >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "decode threads must be at least 1");
+    }
 
     /// <summary>Generates a continuation for every context (each at least one token long).</summary>
     /// <param name="contexts">Token ids per row; rows may differ in length.</param>
@@ -74,8 +95,10 @@ public sealed class TextGenerator
                 $"context ({contextLength} tokens) + new tokens ({newTokens}) = {total} exceeds the model's max positions ({maxPositions})"), nameof(contexts));
         }
 
-        using var inference = inference_mode();
         var device = _model.parameters().FirstOrDefault()?.device ?? CPU; // a parameterless (test) model runs on the CPU
+        // Relaid out before inference mode, so that the weights stay ordinary tensors; restored on return.
+        using var layout = InferenceLayout && device.type == DeviceType.CPU ? _model.UseInferenceLayout() : null;
+        using var inference = inference_mode();
 
         // (B, C + N) ids and mask, preallocated: row r's context sits right-aligned in [0, C), new tokens go to
         // [C, C + N). Left pads repeat the row's first token rather than the pad id: the mask hides them from
@@ -109,92 +132,116 @@ public sealed class TextGenerator
         var fired = new int[rows];
         var fallbacks = new int[rows];
 
-        for (var step = 0; step < newTokens; step++)
+        // Thread count for the one-token cached steps (CPU only), restored however Generate ends.
+        var decodeThreads = cache is not null && device.type == DeviceType.CPU ? ResolveDecodeThreads(rows) : null;
+        var callerThreads = get_num_threads();
+        try
         {
-            using var scope = NewDisposeScope();
-            var known = contextLength + step;
-            Tensor logits;                                                          // (B, T, V)
-            if (cache is null)
+            for (var step = 0; step < newTokens; step++)
             {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known)));
-            }
-            else if (step == 0)
-            {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), Cache: cache));
-            }
-            else
-            {
-                logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask?.narrow(1, 0, known), Cache: cache));
-            }
-
-            var next = logits.select(1, -1).to(ScalarType.Float32);                 // (B, V)
-
-            var bans = new List<(int Row, int Token)>();
-            for (var r = 0; r < rows; r++)
-            {
-                if (finished[r])
+                if (step == 1 && decodeThreads is { } n)
                 {
-                    continue;
+                    set_num_threads(n); // the prefill ran with the caller's count; one-token steps from here on
                 }
 
-                if (_blocker is not null)
+                using var scope = NewDisposeScope();
+                var known = contextLength + step;
+                // Only the last position's logits are computed (HF generate's logits_to_keep = 1), cached or not.
+                Tensor logits;                                                          // (B, 1, V)
+                if (cache is null)
                 {
-                    var decision = _blocker.Decide(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(generated[r]));
-                    inCitation[r] += decision.InCitation ? 1 : 0;
-                    fired[r] += decision.Fired ? 1 : 0;
-                    fallbacks[r] += decision.Fallback ? 1 : 0;
-                    bans.AddRange(decision.Blocked.Select(token => (r, token)));
+                    logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), LogitsToKeep: 1));
+                }
+                else if (step == 0)
+                {
+                    logits = _model.forward(new CausalLMInput(ids.narrow(1, 0, known), mask?.narrow(1, 0, known), Cache: cache, LogitsToKeep: 1));
+                }
+                else
+                {
+                    logits = _model.forward(new CausalLMInput(ids.narrow(1, known - 1, 1), mask?.narrow(1, 0, known), Cache: cache, LogitsToKeep: 1));
                 }
 
-                if (_config.NoRepeatNgramSize > 0)
-                {
-                    bans.AddRange(LogitsProcessors.NoRepeatNgramBannedTokens(histories[r], _config.NoRepeatNgramSize).Select(token => (r, token)));
-                }
-            }
+                var next = logits.select(1, -1).to(ScalarType.Float32);                 // (B, V)
 
-            next = LogitsProcessors.Ban(next, bans);
-            next = LogitsProcessors.RepetitionPenalty(next, ids.narrow(1, 0, known), _config.RepetitionPenalty);
-            Tensor chosen;                                                          // (B)
-            if (_config.Strategy == DecodingStrategy.Greedy)
-            {
-                chosen = next.argmax(-1);
-            }
-            else
-            {
-                next = LogitsProcessors.Temperature(next, _config.Temperature);
-                next = LogitsProcessors.TopK(next, _config.TopK);
-                next = LogitsProcessors.TopP(next, _config.TopP);
-                chosen = next.softmax(-1).multinomial(1, generator: sampler).squeeze(-1);
-            }
-
-            var tokens = chosen.cpu().data<long>().ToArray();                      // sync point
-            for (var r = 0; r < rows; r++)
-            {
-                if (finished[r])
+                var bans = new List<(int Row, int Token)>();
+                for (var r = 0; r < rows; r++)
                 {
-                    tokens[r] = _padTokenId;
-                    continue;
+                    if (finished[r])
+                    {
+                        continue;
+                    }
+
+                    if (_blocker is not null)
+                    {
+                        var decision = _blocker.Decide(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(generated[r]));
+                        inCitation[r] += decision.InCitation ? 1 : 0;
+                        fired[r] += decision.Fired ? 1 : 0;
+                        fallbacks[r] += decision.Fallback ? 1 : 0;
+                        bans.AddRange(decision.Blocked.Select(token => (r, token)));
+                    }
+
+                    if (_config.NoRepeatNgramSize > 0)
+                    {
+                        bans.AddRange(LogitsProcessors.NoRepeatNgramBannedTokens(histories[r], _config.NoRepeatNgramSize).Select(token => (r, token)));
+                    }
                 }
 
-                var token = (int)tokens[r];
-                generated[r].Add(token);
-                histories[r].Add(token);
-                onToken?.Invoke(r, token);
-                if (_config.StopAtEos && _eos.Contains(token))
+                next = LogitsProcessors.Ban(next, bans);
+                next = LogitsProcessors.RepetitionPenalty(next, ids.narrow(1, 0, known), _config.RepetitionPenalty);
+                Tensor chosen;                                                          // (B)
+                if (_config.Strategy == DecodingStrategy.Greedy)
                 {
-                    finished[r] = true;
+                    chosen = next.argmax(-1);
+                }
+                else
+                {
+                    next = LogitsProcessors.Temperature(next, _config.Temperature);
+                    next = LogitsProcessors.TopK(next, _config.TopK);
+                    next = LogitsProcessors.TopP(next, _config.TopP);
+                    chosen = next.softmax(-1).multinomial(1, generator: sampler).squeeze(-1);
+                }
+
+                var tokens = chosen.cpu().data<long>().ToArray();                      // sync point
+                for (var r = 0; r < rows; r++)
+                {
+                    if (finished[r])
+                    {
+                        tokens[r] = _padTokenId;
+                        continue;
+                    }
+
+                    var token = (int)tokens[r];
+                    generated[r].Add(token);
+                    histories[r].Add(token);
+                    onToken?.Invoke(r, token);
+                    if (_config.StopAtEos && _eos.Contains(token))
+                    {
+                        finished[r] = true;
+                    }
+                }
+
+                ids.narrow(1, known, 1).copy_(tensor(tokens, [rows, 1], device: device));
+                if (Array.TrueForAll(finished, f => f))
+                {
+                    break;
                 }
             }
-
-            ids.narrow(1, known, 1).copy_(tensor(tokens, [rows, 1], device: device));
-            if (Array.TrueForAll(finished, f => f))
+        }
+        finally
+        {
+            if (decodeThreads is not null)
             {
-                break;
+                set_num_threads(callerThreads);
             }
         }
 
         return Enumerable.Range(0, rows)
             .Select(r => new GenerationResult([.. generated[r]], new CitationStats(inCitation[r], fired[r], fallbacks[r]), finished[r]))
             .ToArray();
+    }
+
+    private int? ResolveDecodeThreads(int rows)
+    {
+        return _decodeThreads ?? (rows <= SingleThreadDecodeMaxRows ? 1 : null);
     }
 }

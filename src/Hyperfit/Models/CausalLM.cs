@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Models;
@@ -24,6 +25,57 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// <summary>Checkpoint tensors that may be present in a file and are ignored (non-persistent buffers
     /// older writers saved, e.g. <c>rotary_emb.inv_freq</c> or GPT-2's <c>attn.bias</c>).</summary>
     public virtual bool IsIgnorableCheckpointTensor(string name) => name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal);
+
+    /// <summary>Until the returned scope is disposed, the weights are laid out for fast generation, with the same
+    /// names, shapes and values: every weight used as <c>linear(x, W)</c> (W: out × in) is stored column-major
+    /// (transposed strides), so <c>linear</c> becomes a plain product over contiguous memory — on the CPU a one-row
+    /// product (a KV-cached decode step is a chain of them) streams such a weight about twice as fast, and
+    /// full-prefix forwards are no slower (docs/generation.md); and families that can fuse projections do
+    /// (<see cref="FuseProjections"/>). Disposing restores contiguous row-major storage, the layout training and
+    /// saving assume (both would work either way, only speed differs). Not for use while another thread runs the model.</summary>
+    public IDisposable UseInferenceLayout()
+    {
+        var weights = named_parameters().Where(p => p.parameter.dim() == 2 && IsLinearWeight(p.name)).Select(p => p.parameter).ToArray();
+        Relayout(weights, columnMajor: true);
+        FuseProjections(fuse: true);
+        return new LayoutScope(this, weights);
+    }
+
+    /// <summary>Fuses (true) or separates again (false) projections that read the same input, e.g. Llama's q/k/v,
+    /// for forwards without gradients. The default does nothing.</summary>
+    protected virtual void FuseProjections(bool fuse)
+    {
+    }
+
+    /// <summary>True for the parameter names (as in <c>named_parameters()</c>) used as <c>linear(x, W)</c> weights,
+    /// including an embedding the head is tied to. GPT-2's <c>Conv1D</c> weights (x @ W) are not among them.</summary>
+    protected virtual bool IsLinearWeight(string name) => false;
+
+    private static void Relayout(IEnumerable<Parameter> weights, bool columnMajor)
+    {
+        using var noGrad = no_grad();
+        foreach (var w in weights)
+        {
+            using var scope = NewDisposeScope();
+            // set_ swaps the storage under the same Parameter object: optimizers and modules keep their reference.
+            w.set_(columnMajor ? w.t().contiguous().t() : w.contiguous());
+        }
+    }
+
+    private sealed class LayoutScope(CausalLM model, Parameter[] weights) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                model.FuseProjections(fuse: false);
+                Relayout(weights, columnMajor: false);
+            }
+        }
+    }
 
     /// <summary>Logits for (B, T) ids with no mask and no cache.</summary>
     public Tensor forward(Tensor inputIds) => forward(new CausalLMInput(inputIds));

@@ -146,6 +146,106 @@ public sealed class TextGeneratorTests
     }
 
     [Fact]
+    public void Should_decode_on_the_requested_threads_and_restore_the_callers_count()
+    {
+        // Given a caller running torch on 2 threads and a generator that decodes on 1
+        using var model = GenerationModels.TinyLlama();
+        var config = new GenerationConfig { MaxNewTokens = 6 };
+        var expected = new TextGenerator(model, config) { UseCache = false }.Generate(Contexts);
+        var callerThreads = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            var seen = new List<int>();
+
+            // When it generates, recording the thread count whenever row 0 gets a token
+            var result = new TextGenerator(model, config) { DecodeThreads = 1 }.Generate(Contexts, (row, _) =>
+            {
+                if (row == 0)
+                {
+                    seen.Add(get_num_threads());
+                }
+            });
+
+            // Then the prefill ran on the caller's 2 threads, every decode step on 1, the count is back to 2
+            // afterwards, and the tokens equal the uncached run's
+            Assert.Equal([2, 1, 1, 1, 1, 1], seen);
+            Assert.Equal(2, get_num_threads());
+            for (var r = 0; r < Contexts.Length; r++)
+            {
+                Assert.Equal(expected[r].TokenIds, result[r].TokenIds);
+            }
+        }
+        finally
+        {
+            set_num_threads(callerThreads);
+        }
+    }
+
+    [Fact]
+    public void Should_restore_the_callers_thread_count_when_generation_fails()
+    {
+        // Given a caller on 2 threads and a streaming callback that throws during a decode step
+        using var model = GenerationModels.TinyLlama();
+        var callerThreads = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            var generator = new TextGenerator(model, new GenerationConfig { MaxNewTokens = 6 }) { DecodeThreads = 1 };
+
+            // When generation throws on its third token
+            var calls = 0;
+            Assert.Throws<InvalidOperationException>(() => generator.Generate([Contexts[0]], (_, _) =>
+            {
+                if (++calls == 3)
+                {
+                    throw new InvalidOperationException("stop");
+                }
+            }));
+
+            // Then the caller's count is back
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(callerThreads);
+        }
+    }
+
+    [Fact]
+    public void Should_generate_the_same_tokens_with_either_weight_layout_and_leave_the_weights_contiguous()
+    {
+        // Given a tiny Llama
+        using var model = GenerationModels.TinyLlama();
+        var config = new GenerationConfig { MaxNewTokens = 12 };
+
+        // When it generates with column-major linear weights (the default) and without
+        var relaid = new TextGenerator(model, config).Generate(Contexts);
+        var plain = new TextGenerator(model, config) { InferenceLayout = false }.Generate(Contexts);
+
+        // Then the tokens agree and every parameter is back to contiguous storage
+        for (var r = 0; r < Contexts.Length; r++)
+        {
+            Assert.Equal(plain[r].TokenIds, relaid[r].TokenIds);
+        }
+
+        Assert.All(model.parameters(), p => Assert.True(p.is_contiguous()));
+    }
+
+    [Fact]
+    public void Should_reject_fewer_than_one_decode_thread()
+    {
+        // Given a model
+        using var model = GenerationModels.TinyLlama();
+
+        // When a generator is asked to decode on 0 threads
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TextGenerator(model, new GenerationConfig()) { DecodeThreads = 0 });
+
+        // Then it says what is wrong
+        Assert.Contains("decode threads", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_keep_the_live_tensor_count_flat_over_many_steps()
     {
         // Given a tiny Llama and a generator with the KV cache

@@ -80,6 +80,72 @@ public sealed class ForwardTests
 
     [Theory]
     [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_compute_only_the_last_positions_logits_with_logits_to_keep(string family, JsonObject config)
+    {
+        // Given a model and a 6-token sequence
+        using var model = Build(config, ScalarType.Float32, seed: 13);
+        using var ids = tensor(new long[] { 9, 2, 33, 14, 5, 61 }, [1, 6]);
+        using var full = model.forward(ids);
+
+        // When only the last 1 and the last 2 positions are kept, and 0 (all)
+        using var last = model.forward(new CausalLMInput(ids, LogitsToKeep: 1));
+        using var lastTwo = model.forward(new CausalLMInput(ids, LogitsToKeep: 2));
+        using var all = model.forward(new CausalLMInput(ids, LogitsToKeep: 0));
+
+        // Then they are the corresponding slices of the full logits (to 1e-5: a head matmul over fewer rows may
+        // block its sums differently)
+        Assert.Equal([1L, 1, full.shape[2]], last.shape);
+        Assert.Equal([1L, 2, full.shape[2]], lastTwo.shape);
+        var lastDiff = (last - full.narrow(1, 5, 1)).abs().max().item<float>();
+        var lastTwoDiff = (lastTwo - full.narrow(1, 4, 2)).abs().max().item<float>();
+        var allDiff = (all - full).abs().max().item<float>();
+        Assert.True(lastDiff <= 1e-5 && lastTwoDiff <= 1e-5 && allDiff == 0, $"{family}: {lastDiff}, {lastTwoDiff}, {allDiff}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
+    public void Should_give_the_same_logits_in_the_inference_layout_and_restore_the_layout(string family, JsonObject config)
+    {
+        // Given a model, its logits for a sequence and a copy of every parameter
+        using var model = Build(config, ScalarType.Float32, seed: 17);
+        using var ids = tensor(new long[] { 3, 14, 15, 9, 26, 35, 8 }, [1, 7]);
+        using var before = model.forward(ids);
+        var originals = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+
+        // When it runs in the inference layout (no gradients, as in generation), and then the scope ends
+        Tensor during;
+        List<string> relaid;
+        long kOffset = 0;
+        using (model.UseInferenceLayout())
+        {
+            using (no_grad())
+            {
+                during = model.forward(ids);
+            }
+
+            relaid = model.named_parameters().Where(p => !p.parameter.is_contiguous()).Select(p => p.name).ToList();
+            kOffset = model.named_parameters().FirstOrDefault(p => p.name == "model.layers.0.self_attn.k_proj.weight").parameter?.storage_offset() ?? 0;
+        }
+
+        // Then the logits agree, some weights were relaid out (the projections, or GPT-2's head), Llama-family k_proj
+        // was a view into the fused q/k/v matrix, and afterwards every parameter is contiguous with its old shape and
+        // exact values
+        var diff = (during - before).abs().max().item<float>();
+        Assert.True(diff <= 1e-5, $"{family}: max |diff| = {diff}");
+        Assert.Equal(family != "gpt2", kOffset > 0);
+        Assert.NotEmpty(relaid);
+        Assert.DoesNotContain(relaid, name => name.Contains("c_attn", StringComparison.Ordinal) || name.EndsWith("norm.weight", StringComparison.Ordinal));
+        foreach (var (name, p) in model.named_parameters())
+        {
+            Assert.True(p.is_contiguous() && p.storage_offset() == 0, name);
+            Assert.True(p.eq(originals[name]).all().item<bool>(), name);
+        }
+
+        during.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
     public void Should_give_left_padded_rows_the_logits_of_the_unpadded_sequence(string family, JsonObject config)
     {
         // Given a batch of a 7-token and a 4-token sequence, the short one left-padded with 3 pads

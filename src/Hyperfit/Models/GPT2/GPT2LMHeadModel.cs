@@ -31,12 +31,16 @@ public sealed class GPT2LMHeadModel : CausalLM
     public override bool IsIgnorableCheckpointTensor(string name) =>
         name.EndsWith(".attn.bias", StringComparison.Ordinal) || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal);
 
+    // The blocks' Conv1D weights are (in, out) and multiply as x @ W: already the fast layout. Only the head is linear.
+    protected override bool IsLinearWeight(string name) =>
+        name == "lm_head.weight" || (_config.TieWordEmbeddings && name == "transformer.wte.weight");
+
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NLayer, capacity);
 
     public override Tensor forward(CausalLMInput input)
     {
         using var scope = NewDisposeScope();
-        var hidden = _transformer.forward(input);
+        var hidden = input.HiddenForHead(_transformer.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null ? nn.functional.linear(hidden, _transformer.EmbeddingWeight) : _lmHead.forward(hidden);
         return logits.MoveToOuterDisposeScope(); // (B, T, V)
     }

@@ -29,6 +29,18 @@ public sealed class LlamaDecoderLayer : nn.Module<LlamaAttention.Input, Tensor>
         RegisterComponents();
     }
 
+    internal void FuseProjections(bool fuse)
+    {
+        if (fuse)
+        {
+            _selfAttn.FuseProjections();
+        }
+        else
+        {
+            _selfAttn.Unfuse();
+        }
+    }
+
     public override Tensor forward(LlamaAttention.Input input)
     {
         using var scope = NewDisposeScope();

@@ -32,12 +32,18 @@ public class LlamaForCausalLM : CausalLM
     public override IReadOnlySet<string> TiedParameterNames =>
         _config.TieWordEmbeddings ? new HashSet<string> { "lm_head.weight" } : new HashSet<string>();
 
+    protected override bool IsLinearWeight(string name) =>
+        name.EndsWith("_proj.weight", StringComparison.Ordinal) || name == "lm_head.weight"
+        || (_config.TieWordEmbeddings && name == "model.embed_tokens.weight");
+
+    protected override void FuseProjections(bool fuse) => _model.FuseProjections(fuse);
+
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NumHiddenLayers, capacity);
 
     public override Tensor forward(CausalLMInput input)
     {
         using var scope = NewDisposeScope();
-        var hidden = _model.forward(input); // (B, T, D)
+        var hidden = input.HiddenForHead(_model.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null
             ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
             : _lmHead.forward(hidden);                            // (B, T, V)

@@ -25,12 +25,22 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
         _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
             .Select(_ => new LlamaDecoderLayer(config, dropout, dtype, device)).ToArray());
         _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
-        _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device);
+        // Angles of the first positions up front (4096 × head dim × 2 floats at most); longer inputs grow the table.
+        _rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.RopeScaling, device, Math.Min(config.MaxPositions, 4096));
         RegisterComponents();
     }
 
     /// <summary>The input embedding matrix (V, D); the tied head multiplies by it.</summary>
     public Parameter EmbeddingWeight => _embedTokens.weight!;
+
+    /// <summary>Fuses (or separates again) every layer's q/k/v projections: <see cref="LlamaAttention.FuseProjections"/>.</summary>
+    internal void FuseProjections(bool fuse)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.FuseProjections(fuse);
+        }
+    }
 
     public override Tensor forward(CausalLMInput input)
     {
@@ -45,8 +55,13 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
         }
 
         var h = _embedTokens.forward(ids); // (B, T, D)
-        var positions = input.PositionIds ?? AttentionMasks.PositionIds(input.AttentionMask, past, b, t, ids.device);
-        var (cos, sin) = _rotary.CosSin(positions, h.dtype);
+        // Rotary angles: from the table when positions are known to be in range (no explicit ids), else computed.
+        var (cos, sin) = (input.PositionIds, input.AttentionMask) switch
+        {
+            (null, null) => _rotary.Range(past, t, h.dtype, ids.device),
+            (null, { } attentionMask) => _rotary.Lookup(AttentionMasks.PositionIds(attentionMask, past, b, t, ids.device), past + t - 1, h.dtype),
+            ({ } explicitIds, _) => _rotary.CosSin(explicitIds, h.dtype),
+        };
         var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
         for (var i = 0; i < _layers.Count; i++)
         {
