@@ -55,12 +55,13 @@ public static class DemoCommand
             return;
         }
 
-        var table = new Table().AddColumns("Quantity", "Paper", "base", "hyperfitted", "Same direction");
+        var variant = rows[0]!["variant"]!.GetValue<string>();
+        var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(variant), "Same direction");
         foreach (var row in rows.OfType<JsonObject>())
         {
-            var values = row.Select(kv => kv.Value).ToList(); // quantity, paper, base, variant, same_direction
-            table.AddRow(Text(values[0]), Text(values[1]), Number(values[2]), Number(values[3]),
-                values[4] is null ? "–" : values[4]!.GetValue<bool>() ? "yes" : "[red]no[/]");
+            var same = row["same_direction"];
+            table.AddRow(Text(row["quantity"]), Text(row["paper"]), Number(row["base"]), Number(row["trained"]),
+                same is null ? "–" : same.GetValue<bool>() ? "yes" : "[red]no[/]");
         }
 
         AnsiConsole.Write(table);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Hyperfit.Experiments;
@@ -49,22 +48,13 @@ public static class Demo
             return ExperimentSpec.Load(specPath);
         }
 
-        var full = Path.GetFullPath(specPath);
-        if (!File.Exists(full))
-        {
-            throw new FileNotFoundException($"{specPath}: spec file not found", specPath);
-        }
-
-        var json = JsonNode.Parse(File.ReadAllText(full), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })
-                   ?.AsObject() ?? throw new InvalidDataException($"{specPath}: expected a JSON object");
         var model = Path.GetFullPath(baseModel);
         if (!Directory.Exists(model))
         {
             throw new DirectoryNotFoundException($"--model {baseModel}: folder not found");
         }
 
-        json["base_model"] = model;
-        return ExperimentSpec.Parse(json.ToJsonString(), full);
+        return ExperimentSpec.Load(specPath, new Dictionary<string, JsonNode?> { ["base_model"] = model });
     }
 
     /// <summary>One line per decoding and context-set count: what the spec will do, for the demo's opening lines.</summary>

@@ -258,13 +258,15 @@ public static class ExperimentReport
             && d.Config.RepetitionPenalty == 1.0 && d.Config.NoRepeatNgramSize == 0;
         var baseGreedy = spec.Decoding.FirstOrDefault(d => d.Model == ExperimentSpec.BaseModel && PlainGreedy(d));
         var variantGreedy = spec.Decoding.FirstOrDefault(d => d.Model == variant && PlainGreedy(d));
-        var rows = new List<(string Quantity, string Paper, double Before, double After, int Sign, string Format)>();
+        string F2(double v) => double.IsNaN(v) ? "–" : v.ToString("F2", Inv);
+        string F3(double v) => double.IsNaN(v) ? "–" : v.ToString("F3", Inv);
+        var rows = new List<(string Quantity, string Paper, double Before, double After, int Sign, Func<double, string> Show)>();
         if (spec.Wants("text") && baseGreedy is not null && variantGreedy is not null)
         {
             foreach (var key in new[] { "ttr_128", "ttr_256" })
             {
                 rows.Add(($"Greedy {key[4..]} TTR (Table 1)", "up", Mean(sets.Select(set => r.Eval(baseGreedy.Label, set, "text_metrics", key))),
-                    Mean(sets.Select(set => r.Eval(variantGreedy.Label, set, "text_metrics", key))), +1, "pct"));
+                    Mean(sets.Select(set => r.Eval(variantGreedy.Label, set, "text_metrics", key))), +1, Pct));
             }
         }
 
@@ -272,9 +274,9 @@ public static class ExperimentReport
         {
             var before = table3.OfType<JsonObject>().First(o => o["row"]!.GetValue<string>() == ExperimentSpec.BaseModel);
             var after = table3.OfType<JsonObject>().First(o => o["row"]!.GetValue<string>() == variant);
-            rows.Add(("Entropy on original texts, nats (Table 3)", "down", V(before, "entropy"), V(after, "entropy"), -1, "f2"));
-            rows.Add(("@1 probability mass (Table 3)", "up", V(before, "top1"), V(after, "top1"), +1, "pct"));
-            rows.Add(("Perplexity on original texts (Table 3)", "up", V(before, "ppl"), V(after, "ppl"), +1, "f1"));
+            rows.Add(("Entropy on original texts, nats (Table 3)", "down", V(before, "entropy"), V(after, "entropy"), -1, F2));
+            rows.Add(("@1 probability mass (Table 3)", "up", V(before, "top1"), V(after, "top1"), +1, Pct));
+            rows.Add(("Perplexity on original texts (Table 3)", "up", V(before, "ppl"), V(after, "ppl"), +1, F1));
         }
 
         var logs = spec.Seeds.Select(seed => Path.Combine(plan.StepDir(ExperimentPlan.TrainStep(variant, seed)), Training.TrainingLog.FileName))
@@ -285,14 +287,14 @@ public static class ExperimentReport
             if (validated.Count > 0)
             {
                 rows.Add(("Validation loss, start → end of hyperfitting (Fig. 2)", "up", Mean(validated.Select(l => l[0].ValLoss!.Value)),
-                    Mean(validated.Select(l => l[^1].ValLoss!.Value)), +1, "f3"));
+                    Mean(validated.Select(l => l[^1].ValLoss!.Value)), +1, F3));
             }
 
             var trained = logs.Select(l => l.Where(e => e.TrainLoss is not null).ToList()).Where(l => l.Count > 0).ToList();
             if (trained.Count > 0)
             {
                 rows.Add(("Training loss, first logged → last (Fig. 2: near zero)", "down", Mean(trained.Select(l => l[0].TrainLoss!.Value)),
-                    Mean(trained.Select(l => l[^1].TrainLoss!.Value)), -1, "f3"));
+                    Mean(trained.Select(l => l[^1].TrainLoss!.Value)), -1, F3));
             }
         }
 
@@ -301,22 +303,15 @@ public static class ExperimentReport
             return;
         }
 
-        string Show(double v, string format) => format switch
-        {
-            "pct" => Pct(v),
-            "f1" => F1(v),
-            _ => double.IsNaN(v) ? "–" : v.ToString(format == "f2" ? "F2" : "F3", Inv),
-        };
-
         var json = new JsonArray();
         md.Append(Inv, $"## The paper's direction: base → {variant}\n\n")
           .Append("Does hyperfitting move each quantity the way the paper reports? Measured on this run (means over context sets and seeds).\n\n")
           .Append(Inv, $"| Quantity | Paper | base | {variant} | Same direction |\n|---|---|---|---|---|\n");
-        foreach (var (quantity, paper, before, after, sign, format) in rows)
+        foreach (var (quantity, paper, before, after, sign, show) in rows)
         {
             bool? same = double.IsNaN(before) || double.IsNaN(after) ? null : Math.Sign(after - before) == sign;
-            md.Append(Inv, $"| {quantity} | {paper} | {Show(before, format)} | {Show(after, format)} | {(same is null ? "–" : same.Value ? "yes" : "no")} |\n");
-            json.Add(new JsonObject { ["quantity"] = quantity, ["paper"] = paper, ["base"] = before, [variant] = after, ["same_direction"] = same });
+            md.Append(Inv, $"| {quantity} | {paper} | {show(before)} | {show(after)} | {(same is null ? "–" : same.Value ? "yes" : "no")} |\n");
+            json.Add(new JsonObject { ["quantity"] = quantity, ["paper"] = paper, ["variant"] = variant, ["base"] = before, ["trained"] = after, ["same_direction"] = same });
         }
 
         results["direction"] = json;

@@ -106,7 +106,9 @@ public sealed record ExperimentSpec
         return Recipe with { Samples = samples, MaxUpdates = SampleSweep.MaxUpdates, Variant = DataVariant.None, Seed = seed };
     }
 
-    public static ExperimentSpec Load(string path)
+    /// <param name="overrides">Top-level keys replaced before validation (e.g. <c>base_model</c>); they become part of
+    /// the spec and its hash, so results of the file as written and of the overridden spec are never mixed.</param>
+    public static ExperimentSpec Load(string path, IReadOnlyDictionary<string, JsonNode?>? overrides = null)
     {
         var full = Path.GetFullPath(path);
         if (!System.IO.File.Exists(full))
@@ -114,12 +116,12 @@ public sealed record ExperimentSpec
             throw new FileNotFoundException($"{path}: spec file not found", path);
         }
 
-        return Parse(System.IO.File.ReadAllText(full), full);
+        return Parse(System.IO.File.ReadAllText(full), full, overrides);
     }
 
     /// <summary>Parses and validates; <paramref name="specFile"/> names the file in errors and anchors relative paths.</summary>
     /// <exception cref="InvalidDataException">One line naming the file and the key.</exception>
-    public static ExperimentSpec Parse(string json, string specFile)
+    public static ExperimentSpec Parse(string json, string specFile, IReadOnlyDictionary<string, JsonNode?>? overrides = null)
     {
         JsonObject root;
         try
@@ -130,6 +132,11 @@ public sealed record ExperimentSpec
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new InvalidDataException($"{specFile}: invalid JSON ({FirstLine(e.Message)})", e);
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, JsonNode?>())
+        {
+            root[key] = value?.DeepClone();
         }
 
         return new Reader(specFile).Read(root);

@@ -56,17 +56,18 @@ public sealed class ExperimentRunnerTests : IDisposable
         // The paper's-direction rows repeat the tables' and the training log's numbers
         Assert.Contains("## The paper's direction: base → hyperfitted", report, StringComparison.Ordinal);
         var direction = results["direction"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.All(direction, r => Assert.Equal("hyperfitted", r["variant"]!.GetValue<string>()));
         JsonObject Row(string prefix) => direction.Single(r => r["quantity"]!.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal));
         JsonNode Table(string table, string row) => results[table]!.AsArray().Single(r => r!["row"]!.GetValue<string>() == row)!;
         Assert.Equal(Table("table1", "base_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy 256 TTR")["base"]!.GetValue<double>(), 12);
-        Assert.Equal(Table("table1", "hyperfitted_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy 256 TTR")["hyperfitted"]!.GetValue<double>(), 12);
-        Assert.Equal(Table("table3", "hyperfitted")["entropy"]!.GetValue<double>(), Row("Entropy")["hyperfitted"]!.GetValue<double>(), 12);
+        Assert.Equal(Table("table1", "hyperfitted_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy 256 TTR")["trained"]!.GetValue<double>(), 12);
+        Assert.Equal(Table("table3", "hyperfitted")["entropy"]!.GetValue<double>(), Row("Entropy")["trained"]!.GetValue<double>(), 12);
         Assert.Equal(Table("table3", "base")["top1"]!.GetValue<double>(), Row("@1")["base"]!.GetValue<double>(), 12);
         var log = Hyperfit.Reporting.TrainingLogReader.Read(Path.Combine(_fixture.Out, "steps", "train-hyperfitted-s42", "training_log.json"));
         var trained = log.Where(e => e.TrainLoss is not null).ToList();
         var training = Row("Training loss");
         Assert.Equal(trained[0].TrainLoss!.Value, training["base"]!.GetValue<double>(), 12);
-        Assert.Equal(trained[^1].TrainLoss!.Value, training["hyperfitted"]!.GetValue<double>(), 12);
+        Assert.Equal(trained[^1].TrainLoss!.Value, training["trained"]!.GetValue<double>(), 12);
         Assert.Equal(trained[^1].TrainLoss < trained[0].TrainLoss, training["same_direction"]!.GetValue<bool>());
         Assert.DoesNotContain(direction, r => r["quantity"]!.GetValue<string>().StartsWith("Validation", StringComparison.Ordinal)); // validation_sequences 0
 
