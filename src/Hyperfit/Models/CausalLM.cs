@@ -33,17 +33,48 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// full-prefix forwards are no slower (docs/generation.md); and families that can fuse projections do
     /// (<see cref="FuseProjections"/>). Disposing restores contiguous row-major storage, the layout training and
     /// saving assume (both would work either way, only speed differs). Not for use while another thread runs the model.</summary>
+    /// <remarks>With <see cref="DecodeKernel"/> on and a family that has CPU decode kernels for the weights' dtype,
+    /// the weights stay row-major (the layout the kernels stream) and the scope runs one-token cached steps through
+    /// the kernels.</remarks>
     public IDisposable UseInferenceLayout()
     {
-        var weights = named_parameters().Where(p => p.parameter.dim() == 2 && IsLinearWeight(p.name)).Select(p => p.parameter).ToArray();
+        var kernel = DecodeKernel && SupportsDecodeKernel();
+        var weights = kernel
+            ? []
+            : named_parameters().Where(p => p.parameter.dim() == 2 && IsLinearWeight(p.name)).Select(p => p.parameter).ToArray();
         Relayout(weights, columnMajor: true);
-        FuseProjections(fuse: true);
+        FuseProjections(fuse: true, columnMajor: !kernel);
+        if (kernel)
+        {
+            EnterDecodeKernel();
+        }
+
         return new LayoutScope(this, weights);
     }
 
+    /// <summary>True (default): inside <see cref="UseInferenceLayout"/>, one-token KV-cached steps without gradients
+    /// on the CPU run Hyperfit's own decode kernels (<c>Models/Cpu</c>) where the family has them — Llama and Qwen2
+    /// with float32 weights — instead of the module graph: the weights stream at memory speed and ~40 libtorch calls
+    /// per layer disappear (docs/generation.md). False: always the module graph, e.g. to compare the two.</summary>
+    public bool DecodeKernel { get; set; } = true;
+
+    /// <summary>Whether this model's current weights (dtype, device) can run on decode kernels. Default: no.</summary>
+    protected virtual bool SupportsDecodeKernel() => false;
+
+    /// <summary>Starts routing eligible steps to the decode kernels; the weights are in their final layout and stay
+    /// frozen until <see cref="ExitDecodeKernel"/>.</summary>
+    protected virtual void EnterDecodeKernel()
+    {
+    }
+
+    /// <summary>Ends <see cref="EnterDecodeKernel"/> (before the weights move again).</summary>
+    protected virtual void ExitDecodeKernel()
+    {
+    }
+
     /// <summary>Fuses (true) or separates again (false) projections that read the same input, e.g. Llama's q/k/v,
-    /// for forwards without gradients. The default does nothing.</summary>
-    protected virtual void FuseProjections(bool fuse)
+    /// for forwards without gradients, storing the fused matrix column-major or row-major. The default does nothing.</summary>
+    protected virtual void FuseProjections(bool fuse, bool columnMajor)
     {
     }
 
@@ -71,7 +102,8 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
             if (!_disposed)
             {
                 _disposed = true;
-                model.FuseProjections(fuse: false);
+                model.ExitDecodeKernel();
+                model.FuseProjections(fuse: false, columnMajor: false);
                 Relayout(weights, columnMajor: false);
             }
         }

@@ -32,13 +32,7 @@ public sealed class KvCache : IDisposable
     {
         var step = (int)keys.shape[2];
         var needed = Length + step;
-        if (_keys[layer] is null || needed > _capacity)
-        {
-            Grow(layer, keys, values, needed);
-        }
-
-        var k = _keys[layer]!;
-        var v = _values[layer]!;
+        var (k, v) = Reserve(layer, keys.shape[0], keys.shape[1], keys.shape[3], values.shape[3], keys.dtype, keys.device, step);
         using (no_grad())
         {
             k.narrow(2, Length, step).copy_(keys);
@@ -46,6 +40,20 @@ public sealed class KvCache : IDisposable
         }
 
         return (k.narrow(2, 0, needed), v.narrow(2, 0, needed));
+    }
+
+    /// <summary>The whole (B, nKv, capacity, hd) key and value storage of <paramref name="layer"/>, grown (or first
+    /// allocated, zero-filled) so that <paramref name="steps"/> positions fit after <see cref="Length"/>. For callers
+    /// that write the new positions themselves (the CPU decode kernels); they still call <see cref="Advance"/>.</summary>
+    internal (Tensor Keys, Tensor Values) Reserve(int layer, long batch, long kvHeads, long keyDim, long valueDim, ScalarType dtype, Device device, int steps)
+    {
+        var needed = Length + steps;
+        if (_keys[layer] is null || needed > _capacity)
+        {
+            Grow(layer, batch, kvHeads, keyDim, valueDim, dtype, device, needed);
+        }
+
+        return (_keys[layer]!, _values[layer]!);
     }
 
     /// <summary>Marks <paramref name="step"/> new positions as stored (after every layer has called Update).</summary>
@@ -71,7 +79,7 @@ public sealed class KvCache : IDisposable
         }
     }
 
-    private void Grow(int layer, Tensor keys, Tensor values, int needed)
+    private void Grow(int layer, long batch, long kvHeads, long keyDim, long valueDim, ScalarType dtype, Device device, int needed)
     {
         var newCapacity = Math.Max(_capacity, 1);
         while (newCapacity < needed)
@@ -93,10 +101,8 @@ public sealed class KvCache : IDisposable
             }
         }
 
-        var kShape = new[] { keys.shape[0], keys.shape[1], newCapacity, keys.shape[3] };
-        var vShape = new[] { values.shape[0], values.shape[1], newCapacity, values.shape[3] };
-        var k = zeros(kShape, keys.dtype, keys.device).DetachFromDisposeScope();
-        var v = zeros(vShape, values.dtype, values.device).DetachFromDisposeScope();
+        var k = zeros([batch, kvHeads, newCapacity, keyDim], dtype, device).DetachFromDisposeScope();
+        var v = zeros([batch, kvHeads, newCapacity, valueDim], dtype, device).DetachFromDisposeScope();
         if (_keys[layer] is not null && Length > 0)
         {
             using (no_grad())

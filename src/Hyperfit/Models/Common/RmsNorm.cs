@@ -20,6 +20,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The (D) scale, for the CPU decode kernels.</summary>
+    internal Parameter Weight => _weight;
+
+    internal double Eps => _eps;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -22,7 +22,7 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
     [ComponentName(Name = "o_proj")]
     private readonly Linear _oProj;
 
-    private Tensor? _qkvWeight; // (nH·hd + 2·nKv·hd, D) column-major while fused: q/k/v weights are views of it
+    private Tensor? _qkvWeight; // (nH·hd + 2·nKv·hd, D) while fused (column- or row-major): q/k/v weights are views of it
     private Tensor? _qkvBias;   // (nH·hd + 2·nKv·hd) likewise, when the projections have biases
 
     private readonly int _heads;
@@ -42,6 +42,12 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
         _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, config.OutputBias, device, dtype);
         RegisterComponents();
     }
+
+    // The projections, for the CPU decode kernels (LlamaDecodeKernel).
+    internal Linear QProj => _qProj;
+    internal Linear KProj => _kProj;
+    internal Linear VProj => _vProj;
+    internal Linear OProj => _oProj;
 
     public override Tensor forward(Input input)
     {
@@ -85,7 +91,7 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
     /// <summary>While fused, q/k/v weights (and biases) are views of one column-major matrix, so a forward without
     /// gradients runs one product and one rotation instead of three and two. The parameters keep their names, shapes
     /// and values, and in-place updates write through; <see cref="Unfuse"/> gives each its own storage back.</summary>
-    internal void FuseProjections()
+    internal void FuseProjections(bool columnMajor)
     {
         if (_qkvWeight is not null)
         {
@@ -95,7 +101,8 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Linear[] projections = [_qProj, _kProj, _vProj];
-        _qkvWeight = cat(projections.Select(p => p.weight!).ToArray(), 0).t().contiguous().t().DetachFromDisposeScope(); // (O, D), column-major
+        var fused = cat(projections.Select(p => p.weight!).ToArray(), 0); // (O, D), row-major
+        _qkvWeight = (columnMajor ? fused.t().contiguous().t() : fused).DetachFromDisposeScope();
         _qkvBias = _qProj.bias is null ? null : cat(projections.Select(p => p.bias!).ToArray(), 0).DetachFromDisposeScope();
         long offset = 0;
         foreach (var projection in projections)
@@ -123,7 +130,9 @@ public sealed class LlamaAttention : nn.Module<LlamaAttention.Input, Tensor>
         using var noGrad = no_grad();
         foreach (var projection in new[] { _qProj, _kProj, _vProj })
         {
-            projection.weight!.set_(projection.weight!.contiguous());
+            // A row-major fused matrix's slices are already contiguous views: contiguous() would keep sharing it.
+            var weight = projection.weight!;
+            weight.set_(weight.is_contiguous() ? weight.clone() : weight.contiguous());
             if (projection.bias is { } bias)
             {
                 bias.set_(bias.clone()); // a 1-D slice is already contiguous: copy it out explicitly

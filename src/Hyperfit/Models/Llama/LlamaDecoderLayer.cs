@@ -29,11 +29,17 @@ public sealed class LlamaDecoderLayer : nn.Module<LlamaAttention.Input, Tensor>
         RegisterComponents();
     }
 
-    internal void FuseProjections(bool fuse)
+    // The sub-modules, for the CPU decode kernels (LlamaDecodeKernel).
+    internal LlamaAttention SelfAttention => _selfAttn;
+    internal LlamaMlp Mlp => _mlp;
+    internal RmsNorm InputLayernorm => _inputLayernorm;
+    internal RmsNorm PostAttentionLayernorm => _postAttentionLayernorm;
+
+    internal void FuseProjections(bool fuse, bool columnMajor)
     {
         if (fuse)
         {
-            _selfAttn.FuseProjections();
+            _selfAttn.FuseProjections(columnMajor);
         }
         else
         {

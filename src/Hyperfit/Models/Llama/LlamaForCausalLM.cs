@@ -36,17 +36,59 @@ public class LlamaForCausalLM : CausalLM
         name.EndsWith("_proj.weight", StringComparison.Ordinal) || name == "lm_head.weight"
         || (_config.TieWordEmbeddings && name == "model.embed_tokens.weight");
 
-    protected override void FuseProjections(bool fuse) => _model.FuseProjections(fuse);
+    protected override void FuseProjections(bool fuse, bool columnMajor) => _model.FuseProjections(fuse, columnMajor);
+
+    private LlamaDecodeKernel? _decodeKernel;
+
+    /// <summary>Forward passes the decode kernel has run so far (tests and benchmarks check that it did).</summary>
+    internal long DecodeKernelSteps { get; private set; }
+
+    // The (V, D) matrix the head multiplies by: its own, or the tied embedding.
+    private Tensor HeadWeight => _lmHead?.weight ?? _model.EmbeddingWeight;
+
+    protected override bool SupportsDecodeKernel() =>
+        parameters().All(p => p.dtype == ScalarType.Float32 && p.device_type == DeviceType.CPU);
+
+    protected override void EnterDecodeKernel()
+    {
+        _decodeKernel?.Dispose();
+        // The embedding's weight getter hands out a new handle to the same storage on every call: release it here
+        // (the kernel keeps only addresses, which the module's own handle keeps valid).
+        using var scope = NewDisposeScope();
+        _decodeKernel = LlamaDecodeKernel.TryCreate(_model, HeadWeight, parameters());
+    }
+
+    protected override void ExitDecodeKernel()
+    {
+        _decodeKernel?.Dispose();
+        _decodeKernel = null;
+    }
 
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NumHiddenLayers, capacity);
 
     public override Tensor forward(CausalLMInput input)
     {
+        if (_decodeKernel is not null && LlamaDecodeKernel.CanRun(input))
+        {
+            DecodeKernelSteps++;
+            return _decodeKernel.Forward(input);
+        }
+
         using var scope = NewDisposeScope();
         var hidden = input.HiddenForHead(_model.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null
             ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
             : _lmHead.forward(hidden);                            // (B, T, V)
         return logits.MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ExitDecodeKernel();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -23,6 +23,11 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    // The projections, for the CPU decode kernels (LlamaDecodeKernel).
+    internal Linear GateProj => _gateProj;
+    internal Linear UpProj => _upProj;
+    internal Linear DownProj => _downProj;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -33,12 +33,17 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
     /// <summary>The input embedding matrix (V, D); the tied head multiplies by it.</summary>
     public Parameter EmbeddingWeight => _embedTokens.weight!;
 
+    // The sub-modules, for the CPU decode kernels (LlamaDecodeKernel).
+    internal IReadOnlyList<LlamaDecoderLayer> Layers => [.. _layers];
+    internal RmsNorm Norm => _norm;
+    internal LlamaConfig LlamaConfig => _config;
+
     /// <summary>Fuses (or separates again) every layer's q/k/v projections: <see cref="LlamaAttention.FuseProjections"/>.</summary>
-    internal void FuseProjections(bool fuse)
+    internal void FuseProjections(bool fuse, bool columnMajor)
     {
         foreach (var layer in _layers)
         {
-            layer.FuseProjections(fuse);
+            layer.FuseProjections(fuse, columnMajor);
         }
     }
 
@@ -46,22 +51,11 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
     {
         using var scope = NewDisposeScope();
         var ids = input.InputIds;
-        var (b, t) = (ids.shape[0], ids.shape[1]);
+        var t = ids.shape[1];
         var past = input.Cache?.Length ?? 0;
-        if (_config.SlidingWindow is { } window && past + t > window)
-        {
-            throw new ArgumentException(
-                $"sequence length {past + t} exceeds sliding_window ({window}); sliding-window attention is not implemented");
-        }
-
+        CheckSlidingWindow(past + t);
         var h = _embedTokens.forward(ids); // (B, T, D)
-        // Rotary angles: from the table when positions are known to be in range (no explicit ids), else computed.
-        var (cos, sin) = (input.PositionIds, input.AttentionMask) switch
-        {
-            (null, null) => _rotary.Range(past, t, h.dtype, ids.device),
-            (null, { } attentionMask) => _rotary.Lookup(AttentionMasks.PositionIds(attentionMask, past, b, t, ids.device), past + t - 1, h.dtype),
-            ({ } explicitIds, _) => _rotary.CosSin(explicitIds, h.dtype),
-        };
+        var (cos, sin) = RotaryAngles(input, past, h.dtype);
         var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
         for (var i = 0; i < _layers.Count; i++)
         {
@@ -70,6 +64,30 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
 
         input.Cache?.Advance((int)t);
         return _norm.forward(h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rotary cos and signed sin (B or 1, 1, T, hd) for the input's T new positions after
+    /// <paramref name="past"/> cached ones: from the table when positions are known to be in range (no explicit
+    /// ids), else computed.</summary>
+    internal (Tensor Cos, Tensor SignedSin) RotaryAngles(CausalLMInput input, int past, ScalarType dtype)
+    {
+        var ids = input.InputIds;
+        var (b, t) = (ids.shape[0], ids.shape[1]);
+        return (input.PositionIds, input.AttentionMask) switch
+        {
+            (null, null) => _rotary.Range(past, t, dtype, ids.device),
+            (null, { } attentionMask) => _rotary.Lookup(AttentionMasks.PositionIds(attentionMask, past, b, t, ids.device), past + t - 1, dtype),
+            ({ } explicitIds, _) => _rotary.CosSin(explicitIds, dtype),
+        };
+    }
+
+    internal void CheckSlidingWindow(long length)
+    {
+        if (_config.SlidingWindow is { } window && length > window)
+        {
+            throw new ArgumentException(
+                $"sequence length {length} exceeds sliding_window ({window}); sliding-window attention is not implemented");
+        }
     }
 
     protected override void Dispose(bool disposing)
