@@ -58,12 +58,29 @@ public static class GenerationBenchmark
         cached.Generate(contexts[..1]);
         uncached.Generate(contexts[..1]);
 
-        return
+        List<GenerationBenchmarkRun> runs =
         [
             Time("kv-cache", cached, contexts[..1], newTokens),
             Time("no-cache", uncached, contexts[..1], newTokens),
             Time("kv-cache-batched", cached, contexts, newTokens),
         ];
+        if (model.DecodeKernel && model.DecodeKernelAvailable)
+        {
+            // The same cached runs through the module graph (libtorch for every op), to show what the kernel adds.
+            model.DecodeKernel = false;
+            try
+            {
+                cached.Generate(contexts[..1]);
+                runs.Add(Time("kv-cache-graph", cached, contexts[..1], newTokens));
+                runs.Add(Time("kv-cache-batched-graph", cached, contexts, newTokens));
+            }
+            finally
+            {
+                model.DecodeKernel = true;
+            }
+        }
+
+        return runs;
     }
 
     private static GenerationBenchmarkRun Time(string name, TextGenerator generator, IReadOnlyList<int>[] contexts, int newTokens)

@@ -97,7 +97,7 @@ public sealed class TextGenerator
 
         var device = _model.parameters().FirstOrDefault()?.device ?? CPU; // a parameterless (test) model runs on the CPU
         // Relaid out before inference mode, so that the weights stay ordinary tensors; restored on return.
-        using var layout = InferenceLayout && device.type == DeviceType.CPU ? _model.UseInferenceLayout() : null;
+        using var layout = InferenceLayout && device.type == DeviceType.CPU ? _model.UseInferenceLayout(decodeKernel: UseCache) : null;
         using var inference = inference_mode();
 
         // (B, C + N) ids and mask, preallocated: row r's context sits right-aligned in [0, C), new tokens go to

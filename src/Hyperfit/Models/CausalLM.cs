@@ -33,12 +33,14 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// full-prefix forwards are no slower (docs/generation.md); and families that can fuse projections do
     /// (<see cref="FuseProjections"/>). Disposing restores contiguous row-major storage, the layout training and
     /// saving assume (both would work either way, only speed differs). Not for use while another thread runs the model.</summary>
-    /// <remarks>With <see cref="DecodeKernel"/> on and a family that has CPU decode kernels for the weights' dtype,
-    /// the weights stay row-major (the layout the kernels stream) and the scope runs one-token cached steps through
-    /// the kernels.</remarks>
-    public IDisposable UseInferenceLayout()
+    /// <remarks>With <paramref name="decodeKernel"/> and <see cref="DecodeKernel"/> on and a family that has CPU
+    /// decode kernels for the weights' dtype, the weights stay row-major (the layout the kernels stream) and the scope
+    /// runs one-token cached steps through the kernels.</remarks>
+    /// <param name="decodeKernel">False when no one-token cached steps will run (recomputing the prefix every
+    /// step): the weights then take the column-major layout libtorch's multi-row products are fastest with.</param>
+    public IDisposable UseInferenceLayout(bool decodeKernel = true)
     {
-        var kernel = DecodeKernel && SupportsDecodeKernel();
+        var kernel = decodeKernel && DecodeKernel && SupportsDecodeKernel();
         var weights = kernel
             ? []
             : named_parameters().Where(p => p.parameter.dim() == 2 && IsLinearWeight(p.name)).Select(p => p.parameter).ToArray();
@@ -57,6 +59,10 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// with float32 weights — instead of the module graph: the weights stream at memory speed and ~40 libtorch calls
     /// per layer disappear (docs/generation.md). False: always the module graph, e.g. to compare the two.</summary>
     public bool DecodeKernel { get; set; } = true;
+
+    /// <summary>True when this family has decode kernels for the model's current weights (dtype, device), i.e. when
+    /// <see cref="DecodeKernel"/> makes a difference.</summary>
+    public bool DecodeKernelAvailable => SupportsDecodeKernel();
 
     /// <summary>Whether this model's current weights (dtype, device) can run on decode kernels. Default: no.</summary>
     protected virtual bool SupportsDecodeKernel() => false;
