@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Hyperfit.Models.Cpu;
@@ -7,7 +8,9 @@ namespace Hyperfit.Models.Cpu;
 /// products over weights that do not fit in cache, so its speed is how fast the weights stream from memory. These
 /// read every weight exactly once per step (for up to <see cref="RowBlock"/> rows at a time) with 512-bit vectors;
 /// libtorch's one-row products reached about half this machine's streaming bandwidth (docs/generation.md).</summary>
-/// <remarks>Element-wise pieces use <see cref="TensorPrimitives"/>. All pointers address float32 row-major data
+/// <remarks>Every kernel is compiled fully optimised on first use (<c>AggressiveOptimization</c>): under tiered
+/// compilation a first generation would otherwise run unoptimised vector code for its first hundreds of steps.
+/// Element-wise pieces use <see cref="TensorPrimitives"/>. All pointers address float32 row-major data
 /// owned by the caller; nothing here allocates on the managed heap.</remarks>
 internal static unsafe class CpuKernels
 {
@@ -17,6 +20,7 @@ internal static unsafe class CpuKernels
     /// <summary><c>y[r, o] = Σᵢ w[o, i] · x[r, i] (+ bias[o])</c> for <paramref name="rows"/> rows: a linear layer
     /// with a row-major (outputs × inputs) weight, as <c>nn.Linear</c> stores it.</summary>
     /// <param name="xStride">Floats between consecutive rows of x; <paramref name="yStride"/> likewise for y.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int rows, float* bias = null)
     {
         for (var first = 0; first < rows; first += RowBlock)
@@ -43,6 +47,7 @@ internal static unsafe class CpuKernels
     }
 
     // One row: one accumulator per output row, 16 floats per step; the weight stream is the bottleneck.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVec1(float* w, int outputs, int inputs, float* x, float* y)
     {
         var vectorEnd = inputs - (inputs % Vector512<float>.Count);
@@ -66,6 +71,7 @@ internal static unsafe class CpuKernels
     }
 
     // Two to four rows: each weight vector is loaded once and multiplied into every row's accumulator.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVecBlock(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
     {
         var vectorEnd = inputs - (inputs % Vector512<float>.Count);
@@ -113,6 +119,7 @@ internal static unsafe class CpuKernels
     }
 
     /// <summary>Llama's RMSNorm of one row: <c>y = weight · x / sqrt(mean(x²) + eps)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* weight, float* y, int size, float eps)
     {
         var input = new ReadOnlySpan<float>(x, size);
@@ -124,6 +131,7 @@ internal static unsafe class CpuKernels
 
     /// <summary>Rotary position embedding of one head vector in place: <c>x·cos + roll(x, d/2)·signedSin</c>
     /// (the signed sine carries rotate_half's minus sign, as in <c>RotaryEmbedding.Apply</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rotate(float* x, float* cos, float* signedSin, int headDim)
     {
         var half = headDim / 2;
@@ -139,6 +147,7 @@ internal static unsafe class CpuKernels
     /// <paramref name="headDim"/> floats, consecutive): <c>softmax(K·q·scale)·V</c>, skipping keys whose
     /// <paramref name="visible"/> entry is 0 (null: all visible). <paramref name="scores"/> needs
     /// <paramref name="length"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Attend(float* query, float* keys, float* values, int length, int headDim, float scale, long* visible, float* scores, float* output)
     {
         MatVec1(keys, length, headDim, query, scores);
@@ -173,6 +182,7 @@ internal static unsafe class CpuKernels
     }
 
     // output[c] = Σⱼ weights[j] · rows[j, c]: the probability-weighted sum of value rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSum(float* rows, int count, int width, float* weights, float* output)
     {
         var c = 0;
@@ -200,6 +210,7 @@ internal static unsafe class CpuKernels
     }
 
     /// <summary>SwiGLU's gate: <c>y = silu(gate) · up</c>, <c>silu(g) = g · sigmoid(g)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SiluMul(float* gate, float* up, float* y, int size)
     {
         var g = new ReadOnlySpan<float>(gate, size);

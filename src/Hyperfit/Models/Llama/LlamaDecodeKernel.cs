@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hyperfit.Models.Common;
 using Hyperfit.Models.Cpu;
@@ -171,6 +172,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         return logits.MoveToOuterDisposeScope();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Layer(in LayerWeights w, int rows, int past, int length, long capacity, float* keyStore, float* valueStore,
         float* cos, float* sin, long angleStride, long* mask, long maskStride)
     {
