@@ -68,7 +68,8 @@ public class LlamaForCausalLM : CausalLM
 
     public override Tensor forward(CausalLMInput input)
     {
-        if (_decodeKernel is not null && LlamaDecodeKernel.CanRun(input))
+        // Not in training mode: the kernel has no dropout.
+        if (_decodeKernel is not null && DecodeKernel && !training && LlamaDecodeKernel.CanRun(input))
         {
             DecodeKernelSteps++;
             return _decodeKernel.Forward(input);

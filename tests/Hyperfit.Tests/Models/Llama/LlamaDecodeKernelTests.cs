@@ -168,6 +168,36 @@ public sealed class LlamaDecodeKernelTests
     }
 
     [Fact]
+    public void Should_leave_training_mode_and_a_switched_off_kernel_to_the_module_graph()
+    {
+        // Given a model in the inference layout with 3 cached positions
+        using var model = Build(TinyConfigs.Llama(), seed: 8);
+        using var layout = model.UseInferenceLayout();
+        using var noGrad = no_grad();
+        using var cache = model.CreateKvCache();
+        model.forward(new CausalLMInput(tensor(new long[] { 1, 2, 3 }, [1, 3]), Cache: cache)).Dispose();
+        long Step()
+        {
+            model.forward(new CausalLMInput(tensor(new long[] { 4 }, [1, 1]), Cache: cache)).Dispose();
+            return model.DecodeKernelSteps;
+        }
+
+        // When a step runs in training mode (the kernel has no dropout), then with the kernel switched off inside the
+        // scope, then switched on again
+        model.train();
+        var inTraining = Step();
+        model.eval();
+        model.DecodeKernel = false;
+        var switchedOff = Step();
+        model.DecodeKernel = true;
+        var switchedOn = Step();
+
+        // Then only the last step ran on the kernel
+        Assert.Equal((0, 0, 1), (inTraining, switchedOff, switchedOn));
+        Assert.Equal(6, cache.Length);
+    }
+
+    [Fact]
     public void Should_leave_bfloat16_models_to_the_module_graph()
     {
         // Given a bfloat16 model
