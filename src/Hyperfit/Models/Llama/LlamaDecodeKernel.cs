@@ -66,7 +66,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         long[] sizes =
         [
             _hidden, _hidden, _heads * _headDim, _kvHeads * _headDim, _kvHeads * _headDim, _heads * _headDim,
-            _intermediate, _intermediate, _intermediate, Math.Max(_hidden, _vocab),
+            _intermediate, _intermediate, _intermediate, _hidden,
         ];
         var offsets = new long[sizes.Length];
         long total = 0;
