@@ -54,6 +54,18 @@ public sealed class LlamaDecodeKernelTests
         return result;
     }
 
+    // The same decoding through the module graph (kernel off) and through the kernel (inside the inference layout).
+    private static (Tensor Expected, Tensor Actual) DecodeBothWays(LlamaForCausalLM model, long[,] ids, long[,]? mask, int prefill)
+    {
+        model.DecodeKernel = false;
+        var expected = Decode(model, ids, mask, prefill);
+        model.DecodeKernel = true;
+        using (model.UseInferenceLayout())
+        {
+            return (expected, Decode(model, ids, mask, prefill));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(LlamaFamilies))]
     public void Should_give_the_logits_of_the_module_graph_for_every_cached_step(string family, JsonObject config)
@@ -63,19 +75,13 @@ public sealed class LlamaDecodeKernelTests
         var ids = new long[,] { { 4, 8, 15, 16, 23, 42, 7, 1, 30, 11, 2, 19 } };
 
         // When the last 7 tokens are decoded one at a time with the module graph, and with the kernel
-        model.DecodeKernel = false;
-        using var expected = Decode(model, ids, null, prefill: 5);
-        Tensor actual;
-        model.DecodeKernel = true;
-        using (model.UseInferenceLayout())
-        {
-            actual = Decode(model, ids, null, prefill: 5);
-        }
+        var (expected, actual) = DecodeBothWays(model, ids, null, prefill: 5);
 
         // Then the kernel ran every step and the logits agree to float32 summation order
         Assert.Equal(7, model.DecodeKernelSteps);
         var diff = (actual - expected).abs().max().item<float>();
         Assert.True(diff <= 2e-5, $"{family}: max |diff| = {diff}");
+        expected.Dispose();
         actual.Dispose();
     }
 
@@ -99,20 +105,14 @@ public sealed class LlamaDecodeKernelTests
         };
 
         // When six steps after a 4-position prefill run with the module graph and with the kernel
-        model.DecodeKernel = false;
-        using var expected = Decode(model, ids, mask, prefill: 4);
-        Tensor actual;
-        model.DecodeKernel = true;
-        using (model.UseInferenceLayout())
-        {
-            actual = Decode(model, ids, mask, prefill: 4);
-        }
+        var (expected, actual) = DecodeBothWays(model, ids, mask, prefill: 4);
 
         // Then every row agrees (positions from the mask, pads invisible) and nothing is NaN
         Assert.Equal(6, model.DecodeKernelSteps);
         Assert.False(actual.isnan().any().item<bool>());
         var diff = (actual - expected).abs().max().item<float>();
         Assert.True(diff <= 2e-5, $"{family}: max |diff| = {diff}");
+        expected.Dispose();
         actual.Dispose();
     }
 
