@@ -195,7 +195,7 @@ public static class StudyBuilder
         var fingerprint = TokenizerFingerprint.Compute(request.TokenizerDirectory);
         var contexts = new Dictionary<string, (List<Context> List, Dictionary<string, Context> ByIds)>(StringComparer.Ordinal);
         var allContexts = new Dictionary<string, Context>(StringComparer.Ordinal);
-        foreach (var reference in request.References.Where(r => request.ContextSets.Count == 0 || request.ContextSets.Contains(r.Label)))
+        foreach (var reference in request.References) // all of them, so that a generation of an unselected set is recognised (and skipped)
         {
             var read = ReadReferences(reference.Label, reference.Path, inputs, fingerprint);
             foreach (var (key, context) in read.ByIds)
@@ -220,7 +220,8 @@ public static class StudyBuilder
         var continuations = new List<Continuation>();
         foreach (var generations in request.Generations.Where(g => request.Comparisons.Count == 0 || request.Comparisons.Contains(g.Label)))
         {
-            continuations.AddRange(ReadGenerations(generations.Label, generations.Label, 0, generations.Path, contexts, inputs, fingerprint));
+            continuations.AddRange(ReadGenerations(generations.Label, generations.Label, 0, generations.Path, contexts, inputs, fingerprint)
+                .Where(c => request.ContextSets.Count == 0 || request.ContextSets.Contains(c.Context.Set)));
         }
 
         foreach (var comparison in request.Comparisons.Where(c => request.Generations.All(g => g.Label != c)))
