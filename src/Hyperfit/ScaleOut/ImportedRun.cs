@@ -4,7 +4,3 @@ namespace Hyperfit.ScaleOut;
 /// <param name="Greedy">The greedy re-generation check, when asked for.</param>
 public sealed record ImportedRun(string RunDirectory, string FinalDirectory, string LogPath, long Updates, int Entries,
     double? LastTrainLoss, double? LastValLoss, GreedyCheck? Greedy);
-
-/// <summary>Hyperfit's greedy continuations of the validation contexts with the imported model, against the last
-/// ones the job logged.</summary>
-public sealed record GreedyCheck(int Contexts, int Equal, int NewTokens);
