@@ -11,6 +11,7 @@ namespace Hyperfit.HumanStudy;
 /// three votes count (<see cref="ProtocolVotes"/>). <see cref="Create"/> computes it, <see cref="Write"/> puts
 /// report.json, report.md and the figure into a folder.
 /// </summary>
+/// <param name="Study">Where the items and votes came from (the study folder); null when given in memory.</param>
 /// <param name="Items">Items in the study.</param>
 /// <param name="Votes">Votes stored.</param>
 /// <param name="CountedVotes">Votes with rank ≤ 3: the protocol's annotations, which every statistic uses.</param>
@@ -25,6 +26,7 @@ namespace Hyperfit.HumanStudy;
 /// <param name="Annotators">Per annotator, by name.</param>
 /// <param name="ConsensusTtr">Figure 9 (left)'s data.</param>
 public sealed record StudyReport(
+    string? Study,
     int Items,
     int Votes,
     int CountedVotes,
@@ -52,6 +54,7 @@ public sealed record StudyReport(
     /// <summary>Computes the report.</summary>
     /// <param name="items">The study's items.</param>
     /// <param name="votes">Every stored vote, joined with its item.</param>
+    /// <param name="study">The study folder, recorded in the report.</param>
     /// <param name="resamples">Bootstrap resamples per interval.</param>
     /// <param name="seed">Bootstrap seed.</param>
     /// <exception cref="ArgumentException">Items and votes disagree (a vote of an unknown item, a field that differs
@@ -60,6 +63,7 @@ public sealed record StudyReport(
     public static StudyReport Create(
         IReadOnlyList<StudyItem> items,
         IReadOnlyList<StudyVoteRow> votes,
+        string? study = null,
         int resamples = ClusterBootstrap.DefaultResamples,
         int seed = ClusterBootstrap.DefaultSeed)
     {
@@ -127,7 +131,7 @@ public sealed record StudyReport(
                 PositionBias.Of(protocol.Counted.Where(v => v.Annotator == name).Select(v => v.Choice)))).ToList();
 
         return new StudyReport(
-            items.Count, votes.Count, protocol.Counted.Count, protocol.Extra.Count, votes.Count(v => v.Late),
+            study, items.Count, votes.Count, protocol.Counted.Count, protocol.Extra.Count, votes.Count(v => v.Late),
             ordered.Count(i => counted[i.Id].Count() < ProtocolVotes.AnnotationsPerItem),
             new BootstrapSettings(resamples, seed, 0.95, ClusterBootstrap.Method, BootstrapUnit),
             table1, table4, agreement, PositionBias.Of(protocol.Counted.Select(v => v.Choice)), annotators,

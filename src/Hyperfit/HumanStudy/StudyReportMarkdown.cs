@@ -13,6 +13,7 @@ internal static class StudyReportMarkdown
         var md = new StringBuilder();
         var b = r.Bootstrap;
         md.Append("# Human preference study\n\n")
+          .Append(r.Study is { } study ? $"Study `{study}`. " : "")
           .Append(Inv, $"{r.Items} items, {r.Votes} votes: {r.CountedVotes} counted (each item's first {ProtocolVotes.AnnotationsPerItem} by submission), ")
           .Append(Inv, $"{r.ExtraVotes} extra votes excluded; {r.LateVotes} votes arrived after their hold expired. ")
           .Append(Inv, $"{r.IncompleteItems} items have fewer than {ProtocolVotes.AnnotationsPerItem} annotations (they count toward Pref, not toward Fleiss' kappa).\n\n")
