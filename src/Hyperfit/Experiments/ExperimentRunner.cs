@@ -41,7 +41,7 @@ public static class ExperimentRunner
         log ??= _ => { };
         var output = Path.GetFullPath(outDir);
         CheckOutputFolder(spec, output, force);
-        humanVotes?.CheckAgainst(spec.Hash, [.. spec.Decoding.Select(d => d.Label)], [.. spec.ContextSets.Select(c => c.Label)], spec.Seeds);
+        humanVotes?.CheckAgainst(spec.Hash, output, [.. spec.Decoding.Select(d => d.Label)], [.. spec.ContextSets.Select(c => c.Label)], spec.Seeds);
         var human = humanVotes?.CreateReport(); // before the steps: a broken study fails at once
         var plan = ExperimentPlan.Build(spec, output, line => log($"    {line}"));
         Directory.CreateDirectory(Path.Combine(output, StepsFolder));

@@ -81,7 +81,7 @@ internal static class HumanPreferenceTables
           .Append(Inv, $"Full study report: [{ExperimentRunner.HumanFolder}/{StudyReport.MarkdownFile}]({ExperimentRunner.HumanFolder}/{StudyReport.MarkdownFile})")
           .Append(human.ConsensusTtr.Figure is { } f ? $"; Figure 9 (left): [{ExperimentRunner.HumanFolder}/{f}]({ExperimentRunner.HumanFolder}/{f})" : "")
           .Append(".\n\n");
-        results["human_study"] = JsonSerializer.SerializeToNode(human, StudyReportJsonContext.Default.StudyReport);
+        results["human_study"] = JsonSerializer.SerializeToNode(human, StudyJsonContext.Default.StudyReport);
     }
 
     private static JsonObject? Interval(ConfidenceInterval? ci) => ci is null ? null : new JsonObject { ["lower"] = ci.Lower, ["upper"] = ci.Upper };

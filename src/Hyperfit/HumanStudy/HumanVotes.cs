@@ -9,17 +9,31 @@ namespace Hyperfit.HumanStudy;
 /// <param name="Votes">Every stored vote, joined with its item.</param>
 /// <param name="SpecHash">Hash of the spec whose run the study was built from (its manifest); null when unknown
 /// (a study built from explicit files).</param>
-public sealed record HumanVotes(string StudyDir, IReadOnlyList<StudyItem> Items, IReadOnlyList<StudyVoteRow> Votes, string? SpecHash = null)
+/// <param name="RunDirectory">The run folder the study was built from (its manifest); null when unknown.</param>
+public sealed record HumanVotes(
+    string StudyDir, IReadOnlyList<StudyItem> Items, IReadOnlyList<StudyVoteRow> Votes, string? SpecHash = null, string? RunDirectory = null)
 {
+    /// <summary>A study folder's items, votes and manifest (<see cref="StudyDatabase"/>, <see cref="StudyManifest"/>).</summary>
+    /// <exception cref="InvalidDataException">Not a study folder, or an unreadable manifest.</exception>
+    /// <exception cref="IOException">The database cannot be opened or read.</exception>
+    public static HumanVotes Load(string studyDir)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(studyDir);
+        var manifest = StudyManifest.Read(studyDir);
+        return new HumanVotes(studyDir, StudyDatabase.ReadItems(studyDir), StudyDatabase.ReadVotes(studyDir), manifest.SpecHash, manifest.RunDirectory);
+    }
+
     /// <summary>
-    /// Checks that the study judges this run: same spec hash (when the study knows it), and every item's comparison,
-    /// context set and seed among the run's decoding labels, context sets and seeds. Called before a run starts, so a
-    /// mismatch fails at once.
+    /// Checks that the study judges this run: same spec hash and run folder (when the study knows them), and every
+    /// item's comparison, context set and seed among the run's decoding labels, context sets and seeds. Called before
+    /// a run starts, so a mismatch fails at once.
     /// </summary>
     /// <exception cref="InvalidDataException">One line naming the study and what does not match.</exception>
-    public void CheckAgainst(string specHash, IReadOnlyCollection<string> decodings, IReadOnlyCollection<string> contextSets, IReadOnlyCollection<long> seeds)
+    public void CheckAgainst(
+        string specHash, string runDirectory, IReadOnlyCollection<string> decodings, IReadOnlyCollection<string> contextSets, IReadOnlyCollection<long> seeds)
     {
         ArgumentNullException.ThrowIfNull(specHash);
+        ArgumentNullException.ThrowIfNull(runDirectory);
         ArgumentNullException.ThrowIfNull(decodings);
         ArgumentNullException.ThrowIfNull(contextSets);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -27,6 +41,13 @@ public sealed record HumanVotes(string StudyDir, IReadOnlyList<StudyItem> Items,
         {
             throw new InvalidDataException(
                 $"{StudyDir}: the study was built from a run of another spec (spec hash {Short(SpecHash)}…, this spec {Short(specHash)}…)");
+        }
+
+        if (RunDirectory is not null && !string.Equals(
+                Path.TrimEndingDirectorySeparator(Path.GetFullPath(RunDirectory)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)), StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"{StudyDir}: the study was built from the run in {RunDirectory}, not {Path.GetFullPath(runDirectory)}; pass that folder as --out");
         }
 
         void Require(string what, IEnumerable<string> used, IReadOnlyCollection<string> known)

@@ -153,13 +153,13 @@ public sealed record StudyReport(
         HfModelSaver.WriteAtomically(Path.Combine(outDir, MarkdownFile), ToMarkdown());
     }
 
-    /// <summary>The report as indented snake_case JSON (<see cref="StudyReportJsonContext"/>).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, StudyReportJsonContext.Default.StudyReport);
+    /// <summary>The report as indented snake_case JSON (<see cref="StudyJsonContext"/>).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, StudyJsonContext.Default.StudyReport);
 
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
     /// <exception cref="JsonException">Malformed JSON, an unknown or a missing member.</exception>
     public static StudyReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, StudyReportJsonContext.Default.StudyReport) ?? throw new JsonException("The report is null.");
+        JsonSerializer.Deserialize(json, StudyJsonContext.Default.StudyReport) ?? throw new JsonException("The report is null.");
 
     /// <summary>The report as Markdown (tables ×100 as in the paper).</summary>
     public string ToMarkdown() => StudyReportMarkdown.Render(this);

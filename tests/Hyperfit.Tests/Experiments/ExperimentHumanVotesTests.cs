@@ -12,11 +12,12 @@ public sealed class ExperimentHumanVotesTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     /// <summary>The tiny study on the tiny spec's sets (its "news" becomes "press"), seed 42.</summary>
-    private static HumanVotes Study(ExperimentSpec spec) => new(
+    private HumanVotes Study(ExperimentSpec spec) => new(
         "study-dir",
         [.. TinyStudy.Items().Select(i => i.ContextSet == "news" ? i with { ContextSet = "press" } : i)],
         [.. TinyStudy.Votes().Select(v => v.ContextSet == "news" ? v with { ContextSet = "press" } : v)],
-        spec.Hash);
+        spec.Hash,
+        _fixture.Out);
 
     [Fact]
     public void Should_fill_table_1_pref_columns_and_table_4_from_the_study()

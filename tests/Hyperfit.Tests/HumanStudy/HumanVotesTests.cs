@@ -8,14 +8,15 @@ public sealed class HumanVotesTests
     private static readonly string[] Sets = ["fiction", "news"];
     private static readonly long[] Seeds = [42];
 
-    private static HumanVotes Study(string? specHash = "abcdef0123456789") => new("studies/s1", TinyStudy.Items(), TinyStudy.Votes(), specHash);
+    private static HumanVotes Study(string? specHash = "abcdef0123456789", string? run = "runs/a/") =>
+        new("studies/s1", TinyStudy.Items(), TinyStudy.Votes(), specHash, run);
 
     [Fact]
     public void Should_accept_a_study_of_this_spec()
     {
         // Given / When / Then nothing is thrown (also without a recorded spec hash)
-        Study().CheckAgainst("ABCDEF0123456789", Decodings, Sets, Seeds);
-        Study(null).CheckAgainst("other", Decodings, Sets, Seeds);
+        Study().CheckAgainst("ABCDEF0123456789", "runs/a", Decodings, Sets, Seeds);
+        Study(null, null).CheckAgainst("other", "runs/b", Decodings, Sets, Seeds);
     }
 
     [Fact]
@@ -23,10 +24,21 @@ public sealed class HumanVotesTests
     {
         // Given a study built from a run of spec 0123…
         // When
-        var error = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("9999999999999999", Decodings, Sets, Seeds));
+        var error = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("9999999999999999", "runs/a", Decodings, Sets, Seeds));
 
         // Then
         Assert.Equal("studies/s1: the study was built from a run of another spec (spec hash abcdef012345…, this spec 999999999999…)", error.Message);
+    }
+
+    [Fact]
+    public void Should_reject_a_study_of_another_run_folder_in_one_line()
+    {
+        // Given a study built from runs/a
+        // When it is given to a run writing into runs/b
+        var error = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", "runs/b", Decodings, Sets, Seeds));
+
+        // Then
+        Assert.Equal($"studies/s1: the study was built from the run in runs/a/, not {Path.GetFullPath("runs/b")}; pass that folder as --out", error.Message);
     }
 
     [Fact]
@@ -34,9 +46,9 @@ public sealed class HumanVotesTests
     {
         // Given a spec without hyperfitted_greedy, one without the news set, and one with seed 7 only
         // When
-        var decoding = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", ["base_greedy"], Sets, Seeds));
-        var set = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", Decodings, ["fiction", "press"], Seeds));
-        var seed = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", Decodings, Sets, [7]));
+        var decoding = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", "runs/a", ["base_greedy"], Sets, Seeds));
+        var set = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", "runs/a", Decodings, ["fiction", "press"], Seeds));
+        var seed = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", "runs/a", Decodings, Sets, [7]));
 
         // Then
         Assert.Equal("studies/s1: items for decoding \"hyperfitted_greedy\" that the spec does not have (the spec's: base_greedy)", decoding.Message);
