@@ -26,6 +26,9 @@ internal sealed class RecipeOptions
     private readonly Option<string?> _variant;
     private readonly Option<long?> _seed;
     private readonly Option<bool> _resume;
+    private readonly Option<double> _checkpointMinutes;
+    private readonly Option<bool> _ignoreDiskSpace;
+    private readonly Option<bool> _dropCheckpoint;
     private readonly Option<string> _device;
     private readonly Option<string> _textField;
     private readonly Option<int?>? _warmupUpdates;
@@ -55,7 +58,14 @@ internal sealed class RecipeOptions
         _dtype = new Option<string?>("--dtype") { Description = $"float32, or bfloat16 compute with float32 master weights {Default(preset.DType)}" };
         _variant = new Option<string?>("--variant") { Description = "none, shuffle1 or shuffle-all (§6.1)" };
         _seed = new Option<long?>("--seed") { Description = "seed for sampling, data order and torch" };
-        _resume = new Option<bool>("--resume") { Description = "continue the run checkpointed in --out" };
+        _resume = new Option<bool>("--resume") { Description = "continue the run checkpointed in --out (also to extend a finished one with more --epochs/--max-updates)" };
+        _checkpointMinutes = new Option<double>("--checkpoint-minutes")
+        {
+            Description = "also checkpoint when this many minutes passed since the last one (0: off)",
+            DefaultValueFactory = _ => TrainerOptions.DefaultCheckpointInterval.TotalMinutes,
+        };
+        _ignoreDiskSpace = new Option<bool>("--ignore-disk-space") { Description = "start even when the free space looks too small for checkpoints + final model" };
+        _dropCheckpoint = new Option<bool>("--drop-checkpoint") { Description = "delete checkpoint/ (3× the model) after a successful run" };
         _device = CommonOptions.Device();
         _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
         if (pretraining)
@@ -73,7 +83,7 @@ internal sealed class RecipeOptions
         Option[] options =
         [
             _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
-            _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _device, _textField,
+            _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _textField,
         ];
         foreach (var option in options.Concat(new Option?[] { _warmupUpdates, _weightDecay, _clipGradNorm }.OfType<Option>()))
         {
@@ -107,8 +117,18 @@ internal sealed class RecipeOptions
     }
 
     /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
-    public int Run(ParseResult parse) => TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!,
-        parse.GetValue(_output)!, parse.GetValue(_resume), parse.GetValue(_device)!, parse.GetValue(_textField)!);
+    public int Run(ParseResult parse)
+    {
+        var minutes = parse.GetValue(_checkpointMinutes);
+        if (!(minutes >= 0) || double.IsInfinity(minutes))
+        {
+            throw new ArgumentException($"--checkpoint-minutes: {minutes} must be 0 (off) or a positive number of minutes");
+        }
+
+        return TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!, parse.GetValue(_output)!, parse.GetValue(_resume),
+            parse.GetValue(_device)!, parse.GetValue(_textField)!, minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
+            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint));
+    }
 
     private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch
     {

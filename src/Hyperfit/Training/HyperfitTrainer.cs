@@ -108,6 +108,8 @@ public sealed class HyperfitTrainer : IDisposable
         int[]? order = null;
         var orderEpoch = -1L;
         var clock = Stopwatch.StartNew();
+        var time = _options.Clock ?? TimeProvider.System;
+        var lastCheckpoint = time.GetTimestamp();
         long tokensSinceStart = 0;
         while (Position.UpdateCounter < total)
         {
@@ -155,9 +157,11 @@ public sealed class HyperfitTrainer : IDisposable
                 RunValidation(_lossSum / _lossCount);
             }
 
-            if (Recipe.CheckpointEvery > 0 && update % Recipe.CheckpointEvery == 0)
+            if ((Recipe.CheckpointEvery > 0 && update % Recipe.CheckpointEvery == 0)
+                || (_options.CheckpointInterval is { } interval && update < total && time.GetElapsedTime(lastCheckpoint) >= interval))
             {
                 SaveCheckpoint();
+                lastCheckpoint = time.GetTimestamp();
             }
         }
 
@@ -210,14 +214,32 @@ public sealed class HyperfitTrainer : IDisposable
 
     private double EpochsDone() => (double)Position.UpdateCounter / Recipe.UpdatesPerEpoch;
 
+    /// <summary>Recipe keys a resumed run may change: how long it runs (extending a finished run) and how often it
+    /// checkpoints. Everything else would make the resumed updates differ from an uninterrupted run.</summary>
+    private static readonly string[] ExtensibleKeys = ["epochs", "max_updates", "checkpoint_every"];
+
     private void CheckResumable(string checkpoint, TrainingCheckpoint.State state)
     {
         var recipe = Recipe.ToJson();
-        if (!JsonNode.DeepEquals(recipe, state.Recipe))
+        var differing = recipe.Select(kv => kv.Key).Where(k => !JsonNode.DeepEquals(recipe[k], state.Recipe[k])).ToList();
+        var fixedKeys = differing.Where(k => !ExtensibleKeys.Contains(k)).ToList();
+        if (fixedKeys.Count > 0)
         {
-            var differing = recipe.Select(kv => kv.Key).Where(k => !JsonNode.DeepEquals(recipe[k], state.Recipe[k])).ToList();
             throw new TrainingException(
-                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", differing)}); nothing was changed");
+                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", fixedKeys)}); nothing was changed");
+        }
+
+        if (state.Position.UpdateCounter > Recipe.TotalUpdates)
+        {
+            throw new TrainingException(
+                $"--resume: {checkpoint} is at update {state.Position.UpdateCounter}, past this recipe's {Recipe.TotalUpdates} updates; nothing was changed");
+        }
+
+        // Extending (more epochs or updates) is exact only when the learning rate does not depend on the run's length.
+        if ((differing.Contains("epochs") || differing.Contains("max_updates")) && Recipe.LearningRateSchedule != LearningRateSchedule.Constant)
+        {
+            throw new TrainingException(
+                $"--resume: {checkpoint} was written for a run of another length, and its {Recipe.LearningRateSchedule} learning rate depends on the length; only a constant-rate run can be extended; nothing was changed");
         }
 
         if (state.DataHash != _data.Hash)
