@@ -19,6 +19,7 @@ public static class AnnotateCommand
         command.Add(Revoke());
         command.Add(Status());
         command.Add(Export());
+        command.Add(Report());
         return command;
     }
 
@@ -153,6 +154,23 @@ public static class AnnotateCommand
         {
             var count = StudyExport.Write(parse.GetValue(study)!, parse.GetValue(output)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} votes to {parse.GetValue(output)}"));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var study = Study();
+        var output = new Option<string?>("--out", "-o") { Description = "report folder (default: STUDY/report): report.md, report.json, figure9-consensus-ttr.png" };
+        var command = new Command("report", "The paper's Table 1 preference columns and Table 4 with confidence intervals, agreement, position bias and Figure 9 left.") { study, output };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var directory = parse.GetValue(study)!;
+            var outDir = parse.GetValue(output) ?? Path.Combine(directory, "report");
+            var report = HumanVotes.Load(directory).CreateReport();
+            report.Write(outDir);
+            Console.WriteLine($"wrote {Path.Combine(outDir, StudyReport.MarkdownFile)} and {StudyReport.JsonFile}");
             return 0;
         }));
         return command;

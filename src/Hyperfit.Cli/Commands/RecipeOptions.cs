@@ -20,6 +20,7 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _maxUpdates;
     private readonly Option<int?> _valEvery;
     private readonly Option<int?> _valSequences;
+    private readonly Option<int?> _ttrContextTokens;
     private readonly Option<int?> _checkpointEvery;
     private readonly Option<int?> _gradAccum;
     private readonly Option<string?> _dtype;
@@ -57,6 +58,7 @@ internal sealed class RecipeOptions
         _maxUpdates = new Option<int?>("--max-updates") { Description = "stop after this many updates; overrides --epochs (§6.3)" };
         _valEvery = new Option<int?>("--val-every") { Description = "validate every N updates (0: never)" };
         _valSequences = new Option<int?>("--val-sequences") { Description = "held-out validation sequences" };
+        _ttrContextTokens = new Option<int?>("--ttr-context-tokens") { Description = $"context tokens of the validation generations (below --seq-len) {Default(preset.TtrContextTokens)}" };
         _checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N updates (0: only on Ctrl-C)" };
         _gradAccum = new Option<int?>("--grad-accum") { Description = "micro-batches per update (must divide --batch-size)" };
         _dtype = new Option<string?>("--dtype") { Description = $"float32, or bfloat16 compute with float32 master weights {Default(preset.DType)}" };
@@ -87,7 +89,7 @@ internal sealed class RecipeOptions
         Option[] options =
         [
             _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
-            _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _textField,
+            _ttrContextTokens, _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _textField,
         ];
         // --resume, checkpoint and device options concern a run on this machine; export-job's run happens elsewhere.
         Option?[] extra = _runsHere
@@ -113,6 +115,7 @@ internal sealed class RecipeOptions
             MaxUpdates = parse.GetValue(_maxUpdates) ?? basis.MaxUpdates,
             ValidateEvery = parse.GetValue(_valEvery) ?? basis.ValidateEvery,
             ValidationSequences = parse.GetValue(_valSequences) ?? basis.ValidationSequences,
+            TtrContextTokens = parse.GetValue(_ttrContextTokens) ?? basis.TtrContextTokens,
             CheckpointEvery = parse.GetValue(_checkpointEvery) ?? basis.CheckpointEvery,
             GradientAccumulationSteps = parse.GetValue(_gradAccum) ?? basis.GradientAccumulationSteps,
             DType = parse.GetValue(_dtype) is { } d ? NormaliseDType(d) : basis.DType,

@@ -48,6 +48,13 @@ public sealed class AnnotateCommandTests
         (code, output, _) = CliRunner.Run("annotate", "export", "--study", study, "--out", csv);
         Assert.Equal((0, $"wrote 1 votes to {csv}"), (code, output.Trim()));
         Assert.Equal(2, File.ReadAllLines(csv).Length);
+
+        // report: Table 1's preference columns from the one vote ("equal" counts as preferred or equal)
+        (code, output, error) = CliRunner.Run("annotate", "report", "--study", study);
+        Assert.Equal((0, ""), (code, error));
+        var report = StudyReport.FromJson(File.ReadAllText(Path.Combine(study, "report", StudyReport.JsonFile)));
+        Assert.Equal(1, report.Table1.Sum(c => c.Votes));
+        Assert.Contains("Table 1", File.ReadAllText(Path.Combine(study, "report", StudyReport.MarkdownFile)), StringComparison.Ordinal);
     }
 
     [Theory]
