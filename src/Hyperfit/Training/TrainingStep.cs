@@ -10,9 +10,11 @@ namespace Hyperfit.Training;
 /// <remarks>
 /// bfloat16: TorchSharp 0.107 has no autocast, so mixed precision is done by hand. The float32 model is the
 /// master (the optimizer owns its parameters and state); a bfloat16 copy computes. Each update copies master →
-/// compute, runs forward and backward in bfloat16 (the loss itself in float32), copies the gradients into the
-/// master's float32 gradients and steps Adam there. Small updates (lr 1e-6 on weights of ~1e-2) would vanish
-/// if added to bfloat16 weights directly; the master keeps them.
+/// compute, runs forward and backward in bfloat16 (the loss itself in float32), adds each micro-batch's gradients
+/// into the master's float32 gradients (so accumulation sums in float32) and steps Adam there. Small updates
+/// (lr 1e-6 on weights of ~1e-2) would vanish if added to bfloat16 weights directly; the master keeps them.
+/// Speed (docs/performance.md): the loss and its gradient come from <see cref="FusedCrossEntropy"/> (no float32
+/// copy of the logits), and Adam runs as one pass over memory (<see cref="FusedAdam"/>).
 /// Activation checkpointing is not offered: TorchSharp has no <c>torch.utils.checkpoint</c>, and a hand-made
 /// one needs a custom autograd function that re-runs a block's forward inside backward, which TorchSharp
 /// 0.107 cannot express for modules (its custom <c>autograd.Function</c> support does not cover re-entrant
@@ -81,10 +83,23 @@ public sealed class TrainingStep : IDisposable
     /// <summary>The master parameters' names, in the optimizer's order (tied weights once).</summary>
     public IReadOnlyList<string> ParameterNames { get; }
 
+    /// <summary>Where the last <see cref="Update"/> spent its time (CPU ops run synchronously, so the clock between
+    /// them is exact there; on a GPU the phases blur into the next sync point).</summary>
+    public TrainingPhaseTimes LastPhases { get; private set; } = new();
+
     /// <summary>Runs one update on (B, T) ids. Returns the mean training loss; a non-finite loss is returned
     /// without stepping, so the weights stay at their last good value.</summary>
     public float Update(Tensor ids, double learningRate)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new TrainingPhaseTimes();
+        double Lap()
+        {
+            var ms = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            return ms;
+        }
+
         foreach (var group in Optimizer.ParamGroups)
         {
             group.LearningRate = learningRate;
@@ -97,15 +112,18 @@ public sealed class TrainingStep : IDisposable
             using var _ = no_grad();
             foreach (var (master, compute) in _pairs)
             {
-                compute.copy_(master);
+                compute.copy_(master); // float32 → bfloat16, rounded to nearest even
             }
         }
 
+        // The master's float32 gradients are overwritten by the first micro-batch (AccumulateMasterGradients), so
+        // under bfloat16 they keep their buffers from update to update.
         model.zero_grad();
-        Optimizer.zero_grad();
+        phases = phases with { CopyMs = Lap() };
         var rows = ids.shape[0];
         var microRows = Math.Max(1, (rows + _microBatches - 1) / _microBatches);
-        var total = 0f;
+        var total = 0.0;
+        var first = true;
         for (long start = 0; start < rows; start += microRows)
         {
             // A scope per micro-batch frees its activations before the next one runs.
@@ -113,37 +131,38 @@ public sealed class TrainingStep : IDisposable
             var count = Math.Min(microRows, rows - start);
             var chunk = ids.narrow(0, start, count);
             var logits = model.forward(new CausalLMInput(chunk)); // (b, T, V)
-            var loss = LanguageModelLoss.NextToken(logits, chunk) * ((double)count / rows);
-            loss.backward();
-            total += loss.item<float>(); // sync point
-        }
-
-        if (!float.IsFinite(total))
-        {
-            return total;
-        }
-
-        if (_compute is not null)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            foreach (var (master, compute) in _pairs)
+            phases = phases with { ForwardMs = phases.ForwardMs + Lap() };
+            var share = (double)count / rows;
+            if (FusedCrossEntropy.Supports(logits))
             {
-                var grad = compute.grad;
-                if (grad is null)
-                {
-                    continue;
-                }
-
-                if (master.grad is { } masterGrad)
-                {
-                    masterGrad.copy_(grad); // bf16 → fp32
-                }
-                else
-                {
-                    master.grad = grad.to(ScalarType.Float32); // the parameter keeps a reference; the scope frees only our handle
-                }
+                // Loss and d(loss)/d(logits) in one pass, no float32 copy of the logits (FusedCrossEntropy).
+                var (loss, gradient) = FusedCrossEntropy.NextToken(logits, chunk, share);
+                total += loss;
+                phases = phases with { LossMs = phases.LossMs + Lap() };
+                logits.backward([gradient]);
             }
+            else
+            {
+                var loss = LanguageModelLoss.NextToken(logits, chunk) * share;
+                total += loss.item<float>(); // sync point
+                phases = phases with { LossMs = phases.LossMs + Lap() };
+                loss.backward();
+            }
+
+            phases = phases with { BackwardMs = phases.BackwardMs + Lap() };
+            if (_compute is not null)
+            {
+                AccumulateMasterGradients(first);
+                phases = phases with { GradientMs = phases.GradientMs + Lap() };
+            }
+
+            first = false;
+        }
+
+        if (!double.IsFinite(total))
+        {
+            LastPhases = phases;
+            return (float)total;
         }
 
         if (_clipGradNorm is { } maxNorm)
@@ -152,8 +171,53 @@ public sealed class TrainingStep : IDisposable
             nn.utils.clip_grad_norm_(_parameters, maxNorm); // on the float32 master gradients
         }
 
-        Optimizer.step();
-        return total;
+        if (!FusedAdam.TryStep(Optimizer))
+        {
+            Optimizer.step();
+        }
+
+        LastPhases = phases with { OptimizerMs = Lap() };
+        return (float)total;
+    }
+
+    // bfloat16 compute: adds this micro-batch's gradients into the float32 master gradients and clears the
+    // compute copy's, so micro-batches accumulate in float32 (summing them in bfloat16 first, as autograd would
+    // into the compute parameters' .grad, rounds every partial sum to 8 bits of mantissa).
+    private void AccumulateMasterGradients(bool first)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var (master, compute) in _pairs)
+        {
+            var grad = compute.grad;
+            if (grad is null)
+            {
+                if (first)
+                {
+                    master.grad = null; // no gradient this update: the optimizer skips the parameter
+                }
+
+                continue;
+            }
+
+            if (master.grad is { } masterGrad)
+            {
+                if (first)
+                {
+                    masterGrad.copy_(grad); // bf16 → fp32, exact
+                }
+                else
+                {
+                    masterGrad.add_(grad);  // fp32 += bf16, summed in fp32
+                }
+            }
+            else
+            {
+                master.grad = grad.to(ScalarType.Float32); // the parameter keeps a reference; the scope frees only our handle
+            }
+        }
+
+        _compute!.zero_grad();
     }
 
     /// <summary>Parameters by name, each tensor once (a tied head shares the embedding).</summary>

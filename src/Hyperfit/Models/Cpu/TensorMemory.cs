@@ -14,6 +14,19 @@ internal static unsafe class TensorMemory
     /// <summary>Address of element [0, …, 0] of an int64 CPU tensor (storage offset included).</summary>
     public static long* Int64(Tensor t) => (long*)Address<long>(t, ScalarType.Int64);
 
+    /// <summary>Address of the first element of a contiguous bfloat16 CPU tensor (raw 16-bit patterns).</summary>
+    public static ushort* BFloat16(Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.BFloat16 || !t.is_contiguous())
+        {
+            throw new ArgumentException($"expected a contiguous bfloat16 CPU tensor, got {t.dtype} on {t.device}", nameof(t));
+        }
+
+        // TorchSharp has no storage type for bfloat16; its byte view of a contiguous tensor starts at element 0.
+        return (ushort*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(t.bytes));
+    }
+
     /// <summary>True when <paramref name="t"/> is a row-major contiguous float32 tensor on the CPU.</summary>
     public static bool IsContiguousFloat32(Tensor? t) =>
         t is not null && t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU && t.is_contiguous();
