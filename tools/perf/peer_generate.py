@@ -14,11 +14,11 @@ import sys
 import time
 
 import torch
-from transformers import LlamaForCausalLM
+from transformers import DynamicCache, LlamaForCausalLM
 
 
 def generate(model, ids, new_tokens):
-    past = None
+    past = DynamicCache()  # transformers' own cache object (a legacy tuple would be converted back and forth every step)
     step_ids = ids
     out = []
     with torch.inference_mode():

@@ -14,16 +14,24 @@ namespace Hyperfit.Training;
 /// <param name="PeakRssBytes">VmHWM of this process (Linux), or −1 where unavailable.</param>
 /// <param name="BestMsPerStep">The fastest single update: on a shared machine the mean moves with other people's load,
 /// the best step much less.</param>
+/// <param name="OmpWaitPolicy">OpenMP's wait policy as libtorch saw it (<see cref="Runtime.OpenMpWaitPolicy.Describe"/>).</param>
+/// <param name="Phases">Median time per phase of the timed updates (<see cref="TrainingStep.LastPhases"/>).</param>
+/// <param name="OpFamilies">With profiling: time per op family (<see cref="TrainProfiler"/>), else null.</param>
+/// <param name="WeightBytes">Bytes of the float32 master weights (the compute copy not included).</param>
+/// <param name="AdamStateBytes">Bytes of Adam's two float32 moments.</param>
+/// <param name="RssBeforeBytes">Resident set (VmRSS) with the model loaded, before the first update; −1 off Linux.</param>
 public sealed record TrainBenchmarkResult(
     [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType, int BatchSize, int SequenceLength, int Steps, long Parameters, int Threads,
     double MsPerStep, double TokensPerSecond, double FlopsPerToken, double AchievedGflops,
-    double MatmulPeakGflops, double ModelFlopsUtilisation, long PeakRssBytes, double BestMsPerStep);
+    double MatmulPeakGflops, double ModelFlopsUtilisation, long PeakRssBytes, double BestMsPerStep,
+    string OmpWaitPolicy, TrainingPhaseTimes Phases, IReadOnlyList<OpFamilyTime>? OpFamilies, long WeightBytes, long AdamStateBytes,
+    long RssBeforeBytes);
 
 /// <summary>Times optimizer updates on random ids (the real <see cref="TrainingStep"/>, Adam included).</summary>
 public static class TrainBenchmark
 {
     public static TrainBenchmarkResult Run(CausalLM model, int batchSize, int sequenceLength, int steps, string dtype = "float32",
-        int warmup = 1, long seed = 0, int matmulSize = 2048)
+        int warmup = 1, long seed = 0, int matmulSize = 2048, bool profile = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         var recipe = new HyperfitRecipe
@@ -31,6 +39,7 @@ public static class TrainBenchmark
             BatchSize = batchSize, SequenceLength = sequenceLength, Samples = batchSize, DType = dtype, TtrContextTokens = 1,
         }.Validate();
         var device = model.parameters().First().device;
+        var rssBefore = ProcessStatus("VmRSS:");
         using var step = new TrainingStep(model, recipe);
         using var generator = new Generator((ulong)seed);
         using var ids = randint(0, model.Config.VocabSize, [batchSize, sequenceLength], dtype: ScalarType.Int64, generator: generator).to(device);
@@ -42,22 +51,40 @@ public static class TrainBenchmark
 
         var clock = Stopwatch.StartNew();
         var best = double.MaxValue;
+        var phases = new List<TrainingPhaseTimes>();
         for (var i = 0; i < steps; i++)
         {
             var started = clock.Elapsed.TotalMilliseconds;
             using var scope = NewDisposeScope();
             step.Update(ids, recipe.LearningRate); // sync point inside
             best = Math.Min(best, clock.Elapsed.TotalMilliseconds - started);
+            phases.Add(step.LastPhases);
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var computeType = recipe.UsesBFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var families = profile ? TrainProfiler.Run(model, batchSize, sequenceLength, computeType) : null;
+        var parameters = TrainingStep.UniqueParameters(model).Sum(p => p.Parameter.numel());
         var tokensPerSecond = (double)batchSize * sequenceLength * steps / seconds;
         var flopsPerToken = FlopsPerToken(model, sequenceLength);
         var achieved = tokensPerSecond * flopsPerToken / 1e9;
-        var peak = MatmulGflops(recipe.UsesBFloat16 ? ScalarType.BFloat16 : ScalarType.Float32, device, matmulSize);
-        return new TrainBenchmarkResult(dtype, batchSize, sequenceLength, steps,
-            TrainingStep.UniqueParameters(model).Sum(p => p.Parameter.numel()), get_num_threads(),
-            seconds * 1000 / steps, tokensPerSecond, flopsPerToken, achieved, peak, achieved / peak, PeakRssBytes(), best);
+        var peak = MatmulGflops(computeType, device, matmulSize);
+        return new TrainBenchmarkResult(dtype, batchSize, sequenceLength, steps, parameters, get_num_threads(),
+            seconds * 1000 / steps, tokensPerSecond, flopsPerToken, achieved, peak, achieved / peak, PeakRssBytes(), best,
+            Runtime.OpenMpWaitPolicy.Describe(), MedianPhases(phases), families, 4 * parameters, 8 * parameters, rssBefore);
+    }
+
+    // Phase by phase, the median over the timed updates.
+    private static TrainingPhaseTimes MedianPhases(List<TrainingPhaseTimes> phases)
+    {
+        double Median(Func<TrainingPhaseTimes, double> phase)
+        {
+            var values = phases.Select(phase).Order().ToArray();
+            return values[values.Length / 2];
+        }
+
+        return new TrainingPhaseTimes(Median(p => p.CopyMs), Median(p => p.ForwardMs), Median(p => p.LossMs), Median(p => p.BackwardMs),
+            Median(p => p.GradientMs), Median(p => p.OptimizerMs));
     }
 
     /// <summary>6·N + 12·L·d·T (see <see cref="TrainBenchmarkResult"/>).</summary>
@@ -91,7 +118,10 @@ public static class TrainBenchmark
     }
 
     /// <summary>Peak resident set (VmHWM in /proc/self/status) in bytes; −1 off Linux.</summary>
-    public static long PeakRssBytes()
+    public static long PeakRssBytes() => ProcessStatus("VmHWM:");
+
+    // A size field of /proc/self/status (kB there) in bytes; −1 off Linux.
+    private static long ProcessStatus(string field)
     {
         const string path = "/proc/self/status";
         if (!File.Exists(path))
@@ -99,7 +129,7 @@ public static class TrainBenchmark
             return -1;
         }
 
-        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return kb is null ? -1 : long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }

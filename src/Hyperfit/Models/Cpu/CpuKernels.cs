@@ -14,8 +14,9 @@ namespace Hyperfit.Models.Cpu;
 /// owned by the caller; nothing here allocates on the managed heap.</remarks>
 internal static unsafe class CpuKernels
 {
-    /// <summary>Input rows that share one pass over a weight matrix.</summary>
-    public const int RowBlock = 4;
+    /// <summary>Input rows that share one pass over a weight matrix: a batched step of up to this many rows streams
+    /// every weight once.</summary>
+    public const int RowBlock = 8;
 
     /// <summary><c>y[r, o] = Σᵢ w[o, i] · x[r, i] (+ bias[o])</c> for <paramref name="rows"/> rows: a linear layer
     /// with a row-major (outputs × inputs) weight, as <c>nn.Linear</c> stores it.</summary>
@@ -31,7 +32,8 @@ internal static unsafe class CpuKernels
             switch (block)
             {
                 case 1: MatVec1(w, outputs, inputs, x0, y0); break;
-                default: MatVecBlock(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
+                case <= 4: MatVecBlock(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
+                default: MatVecBlock8(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
             }
         }
 
@@ -46,12 +48,48 @@ internal static unsafe class CpuKernels
         }
     }
 
-    // One row: one accumulator per output row, 16 floats per step; the weight stream is the bottleneck.
+    // One row: the weight stream is the bottleneck. Four output rows at a time keep four independent FMA chains
+    // and four weight streams in flight (one chain waits on the FMA latency; one stream on the memory latency).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVec1(float* w, int outputs, int inputs, float* x, float* y)
     {
         var vectorEnd = inputs - (inputs % Vector512<float>.Count);
-        for (var o = 0; o < outputs; o++)
+        var o = 0;
+        for (; o + 4 <= outputs; o += 4)
+        {
+            var r0 = w + ((long)o * inputs);
+            var r1 = r0 + inputs;
+            var r2 = r1 + inputs;
+            var r3 = r2 + inputs;
+            var a0 = Vector512<float>.Zero;
+            var a1 = Vector512<float>.Zero;
+            var a2 = Vector512<float>.Zero;
+            var a3 = Vector512<float>.Zero;
+            for (var i = 0; i < vectorEnd; i += Vector512<float>.Count)
+            {
+                var xv = Vector512.Load(x + i);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Load(r0 + i), xv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Load(r1 + i), xv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + i), xv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Load(r3 + i), xv, a3);
+            }
+
+            float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
+            for (var i = vectorEnd; i < inputs; i++)
+            {
+                s0 += r0[i] * x[i];
+                s1 += r1[i] * x[i];
+                s2 += r2[i] * x[i];
+                s3 += r3[i] * x[i];
+            }
+
+            y[o] = s0;
+            y[o + 1] = s1;
+            y[o + 2] = s2;
+            y[o + 3] = s3;
+        }
+
+        for (; o < outputs; o++)
         {
             var row = w + ((long)o * inputs);
             var acc = Vector512<float>.Zero;
@@ -114,6 +152,95 @@ internal static unsafe class CpuKernels
             if (block > 3)
             {
                 y[(3L * yStride) + o] = s3;
+            }
+        }
+    }
+
+    // Five to eight rows: two output rows at a time against all eight input rows, 16 accumulators, so each weight
+    // vector is loaded once per step and every load feeds eight FMAs (the loop is FMA-bound, not load-bound).
+    // Rows past the block alias the last real row; their sums are computed and dropped.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MatVecBlock8(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
+    {
+        var n = Vector512<float>.Count;
+        var vectorEnd = inputs - (inputs % n);
+        var xs = stackalloc float*[8];
+        for (var r = 0; r < 8; r++)
+        {
+            xs[r] = x + ((long)Math.Min(r, block - 1) * xStride);
+        }
+
+        float* x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3], x4 = xs[4], x5 = xs[5], x6 = xs[6], x7 = xs[7];
+        var sums = stackalloc float[16];
+        var o = 0;
+        for (; o < outputs; o += 2)
+        {
+            var wa = w + ((long)o * inputs);
+            var wb = o + 1 < outputs ? wa + inputs : wa; // an odd last output pairs with itself
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+            for (var i = 0; i < vectorEnd; i += n)
+            {
+                var va = Vector512.Load(wa + i);
+                var vb = Vector512.Load(wb + i);
+                var xv = Vector512.Load(x0 + i);
+                a0 = Vector512.FusedMultiplyAdd(va, xv, a0);
+                b0 = Vector512.FusedMultiplyAdd(vb, xv, b0);
+                xv = Vector512.Load(x1 + i);
+                a1 = Vector512.FusedMultiplyAdd(va, xv, a1);
+                b1 = Vector512.FusedMultiplyAdd(vb, xv, b1);
+                xv = Vector512.Load(x2 + i);
+                a2 = Vector512.FusedMultiplyAdd(va, xv, a2);
+                b2 = Vector512.FusedMultiplyAdd(vb, xv, b2);
+                xv = Vector512.Load(x3 + i);
+                a3 = Vector512.FusedMultiplyAdd(va, xv, a3);
+                b3 = Vector512.FusedMultiplyAdd(vb, xv, b3);
+                xv = Vector512.Load(x4 + i);
+                a4 = Vector512.FusedMultiplyAdd(va, xv, a4);
+                b4 = Vector512.FusedMultiplyAdd(vb, xv, b4);
+                xv = Vector512.Load(x5 + i);
+                a5 = Vector512.FusedMultiplyAdd(va, xv, a5);
+                b5 = Vector512.FusedMultiplyAdd(vb, xv, b5);
+                xv = Vector512.Load(x6 + i);
+                a6 = Vector512.FusedMultiplyAdd(va, xv, a6);
+                b6 = Vector512.FusedMultiplyAdd(vb, xv, b6);
+                xv = Vector512.Load(x7 + i);
+                a7 = Vector512.FusedMultiplyAdd(va, xv, a7);
+                b7 = Vector512.FusedMultiplyAdd(vb, xv, b7);
+            }
+
+            sums[0] = Vector512.Sum(a0);
+            sums[1] = Vector512.Sum(a1);
+            sums[2] = Vector512.Sum(a2);
+            sums[3] = Vector512.Sum(a3);
+            sums[4] = Vector512.Sum(a4);
+            sums[5] = Vector512.Sum(a5);
+            sums[6] = Vector512.Sum(a6);
+            sums[7] = Vector512.Sum(a7);
+            sums[8] = Vector512.Sum(b0);
+            sums[9] = Vector512.Sum(b1);
+            sums[10] = Vector512.Sum(b2);
+            sums[11] = Vector512.Sum(b3);
+            sums[12] = Vector512.Sum(b4);
+            sums[13] = Vector512.Sum(b5);
+            sums[14] = Vector512.Sum(b6);
+            sums[15] = Vector512.Sum(b7);
+            for (var i = vectorEnd; i < inputs; i++)
+            {
+                for (var r = 0; r < 8; r++)
+                {
+                    sums[r] += wa[i] * xs[r][i];
+                    sums[8 + r] += wb[i] * xs[r][i];
+                }
+            }
+
+            for (var r = 0; r < block; r++)
+            {
+                y[((long)r * yStride) + o] = sums[r];
+                if (o + 1 < outputs)
+                {
+                    y[((long)r * yStride) + o + 1] = sums[8 + r];
+                }
             }
         }
     }
