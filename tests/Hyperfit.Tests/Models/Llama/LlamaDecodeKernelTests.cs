@@ -116,6 +116,37 @@ public sealed class LlamaDecodeKernelTests
         actual.Dispose();
     }
 
+    [Theory]
+    [InlineData(6)]  // one block of 6 rows: two rows alias the last real one
+    [InlineData(8)]  // one full block: every weight streamed once for all rows
+    [InlineData(13)] // a block of 8, then one of 5
+    public void Should_match_the_module_graph_for_batches_of_up_to_sixteen_rows(int rows)
+    {
+        // Given a GQA model with a tied head and `rows` random rows, every other one left-padded by 3
+        using var model = Build(TinyConfigs.LlamaGqaTiedLlama3(), seed: 3);
+        var random = new Random(rows);
+        var ids = new long[rows, 9];
+        var mask = new long[rows, 9];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var t = 0; t < 9; t++)
+            {
+                ids[r, t] = random.Next(97);
+                mask[r, t] = r % 2 == 1 && t < 3 ? 0 : 1;
+            }
+        }
+
+        // When five steps after a 4-position prefill run with the module graph and with the kernel
+        var (expected, actual) = DecodeBothWays(model, ids, mask, prefill: 4);
+
+        // Then the kernel ran every step and every row agrees
+        Assert.Equal(5, model.DecodeKernelSteps);
+        var diff = (actual - expected).abs().max().item<float>();
+        Assert.True(diff <= 2e-5, $"{rows} rows: max |diff| = {diff}");
+        expected.Dispose();
+        actual.Dispose();
+    }
+
     [Fact]
     public void Should_use_explicit_position_ids_when_given()
     {
