@@ -28,6 +28,13 @@ if [[ ! -f "$ref_env" ]] || ! "$peer_python" -c 'import torch' 2>/dev/null; then
   echo "environment's env.sh ($ref_env); see tools/perf/README.md" >&2
   exit 3
 fi
+# Debian's torch takes float32 BLAS from libblas.so.3: with the reference (netlib) BLAS there the peer's float32
+# matmuls are ~50x slower than with OpenBLAS and the comparison means nothing.
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+if [[ "$blas" != *openblas* ]]; then
+  echo "compare.sh: libblas.so.3 is $blas, not OpenBLAS: apt-get install libopenblas0-openmp (tools/perf/README.md)" >&2
+  exit 3
+fi
 # The reference env pins one thread for goldens; the comparison sets its own count below.
 # shellcheck disable=SC1090
 . "$ref_env"

@@ -43,15 +43,17 @@ def main():
     gen = torch.Generator().manual_seed(0)
     ids = torch.randint(0, model.config.vocab_size, (a.batch, a.context_tokens), generator=gen)
     generate(model, ids[:1], a.new_tokens)  # warm-up
+    cpu = time.process_time()  # user + system time of all threads
     start = time.perf_counter()
     generate(model, ids, a.new_tokens)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     print(json.dumps({
         "side": "pytorch", "torch": torch.__version__, "batch": a.batch, "context_tokens": a.context_tokens,
         "new_tokens": a.new_tokens, "threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
-        "seconds": seconds, "tokens_per_second": a.batch * a.new_tokens / seconds,
+        "seconds": seconds, "cpu_seconds": cpu, "tokens_per_second": a.batch * a.new_tokens / seconds,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }))
 

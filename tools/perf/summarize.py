@@ -23,15 +23,19 @@ def rows_of(records):
             label = f"greedy, KV cache, batch {batch}"
             tps = d["TokensPerSecond"] if side == "hyperfit" else d["tokens_per_second"]
             rss = d["PeakRssBytes"] if side == "hyperfit" else d["peak_rss_bytes"]
+            cpu = d.get("CpuSeconds") if side == "hyperfit" else d.get("cpu_seconds")
+            per_cpu = (d["Batch"] * d["NewTokens"] if side == "hyperfit" else d["batch"] * d["new_tokens"]) / cpu if cpu else None
             note = ""
         else:
             label = "training " + ("fp32" if rec["work"].endswith("float32") else "bf16") + " tokens/s"
             tps, rss = d["tokens_per_second"], d["peak_rss_bytes"]
+            tokens = d["batch_size"] * (d["sequence_length"] if side == "hyperfit" else d["seq_len"])
+            per_cpu = tokens / (d["cpu_ms_per_step"] / 1000) if d.get("cpu_ms_per_step") else None
             note = ("foreach" if d.get("foreach") else "per-param") if side == "pytorch" else ""
         cell = table.setdefault((label, rec["model"]), {}).setdefault(rec["round"], {})
         best = cell.get(side)
         if best is None or tps > best[0]:
-            cell[side] = (tps, rss, note, rec["load"])
+            cell[side] = (tps, rss, note, rec["load"], per_cpu)
     return table
 
 
@@ -60,9 +64,13 @@ def main(path):
           f"OMP_WAIT_POLICY {policy} (peer: {some_peer.get('omp_wait_policy', '?')}, OPENBLAS_CORETYPE "
           f"{some_peer.get('openblas_coretype', '?')}); batch 8 x 256 Adam for training, 32 context + 224 new tokens for "
           f"generation; 1-minute load average at the start of the rounds {min(loads):.1f}-{max(loads):.1f} (2 = both cores busy).")
+    print("Tokens/s are wall-clock; 'tokens per CPU-second' divides by the processor time (user + system, all threads) of "
+          "the timed part instead, which other people's load moves much less (Hyperfit's decode kernel runs on one thread, "
+          "so for generation that column also credits it with leaving the second core free).")
     print()
-    print("| work | model | Hyperfit (per round) | PyTorch + HF (per round, best variant) | ratio (median, range) | peak RSS Hyperfit / peer |")
-    print("|---|---|---|---|---|---|")
+    print("| work | model | Hyperfit (per round) | PyTorch + HF (per round, best variant) | ratio (median, range) | "
+          "ratio of tokens per CPU-second | peak RSS Hyperfit / peer |")
+    print("|---|---|---|---|---|---|---|")
     for (label, model), rounds in sorted(rows_of(records).items(), key=lambda kv: (kv[0][1], kv[0][0])):
         paired = [rounds[r] for r in sorted(rounds) if "hyperfit" in rounds[r] and "pytorch" in rounds[r]]
         if not paired:
@@ -70,11 +78,14 @@ def main(path):
         a = [p["hyperfit"][0] for p in paired]
         b = [p["pytorch"][0] for p in paired]
         ratios = [x / y for x, y in zip(a, b)]
+        cpu_ratios = [p["hyperfit"][4] / p["pytorch"][4] for p in paired if p["hyperfit"][4] and p["pytorch"][4]]
         notes = sorted({p["pytorch"][2] for p in paired if p["pytorch"][2]})
         rss_a = max(p["hyperfit"][1] for p in paired) / 2**20
         rss_b = max(p["pytorch"][1] for p in paired) / 2**20
         print(f"| {label} | {model} | {fmt(a)} | {fmt(b)}{' (' + '/'.join(notes) + ')' if notes else ''} | "
-              f"**{statistics.median(ratios):.2f}×** ({min(ratios):.2f}-{max(ratios):.2f}) | {rss_a:.0f} / {rss_b:.0f} MiB |")
+              f"**{statistics.median(ratios):.2f}×** ({min(ratios):.2f}-{max(ratios):.2f}) | "
+              f"{f'{statistics.median(cpu_ratios):.2f}×' if cpu_ratios else '–'} | "
+              f"{rss_a:.0f} / {rss_b:.0f} MiB |")
     return 0
 
 

@@ -120,7 +120,7 @@ public static class BenchCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(runs.Select(r => new
                 {
-                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.TokensPerSecond, Threads = threads, OmpWaitPolicy = policy, PeakRssBytes = peakRss,
+                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.CpuSeconds, r.TokensPerSecond, Threads = threads, OmpWaitPolicy = policy, PeakRssBytes = peakRss,
                 }), Indented));
             }
             else

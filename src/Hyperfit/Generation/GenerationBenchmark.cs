@@ -94,6 +94,7 @@ public static class GenerationBenchmark
 
     private static GenerationBenchmarkRun Time(string name, TextGenerator generator, IReadOnlyList<int>[] contexts, int newTokens)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         generator.Generate(contexts);
         if (cuda.is_available())
@@ -101,6 +102,7 @@ public static class GenerationBenchmark
             cuda.synchronize();
         }
 
-        return new GenerationBenchmarkRun(name, contexts.Length, newTokens, watch.Elapsed.TotalSeconds);
+        var seconds = watch.Elapsed.TotalSeconds;
+        return new GenerationBenchmarkRun(name, contexts.Length, newTokens, seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 }

@@ -5,7 +5,9 @@ namespace Hyperfit.Generation;
 /// <param name="Batch">Rows generated together.</param>
 /// <param name="NewTokens">Tokens generated per row.</param>
 /// <param name="Seconds">Wall time of the run (after a warm-up run).</param>
-public sealed record GenerationBenchmarkRun(string Name, int Batch, int NewTokens, double Seconds)
+/// <param name="CpuSeconds">Processor time of the process (user + system, all threads) during the run: on a loaded
+/// machine it moves much less than the wall time.</param>
+public sealed record GenerationBenchmarkRun(string Name, int Batch, int NewTokens, double Seconds, double CpuSeconds)
 {
     /// <summary>New tokens per second over all rows.</summary>
     public double TokensPerSecond => Batch * NewTokens / Seconds;

@@ -20,12 +20,15 @@ namespace Hyperfit.Training;
 /// <param name="WeightBytes">Bytes of the float32 master weights (the compute copy not included).</param>
 /// <param name="AdamStateBytes">Bytes of Adam's two float32 moments.</param>
 /// <param name="RssBeforeBytes">Resident set (VmRSS) with the model loaded, before the first update; −1 off Linux.</param>
+/// <param name="CpuMsPerStep">Processor time (user + system, all threads) per timed update. On a machine others load,
+/// wall time grows with their load while this grows much less, so tokens per CPU-second compare runs made at
+/// different loads better than tokens/s; with spinning OpenMP threads it would count the spinning too.</param>
 public sealed record TrainBenchmarkResult(
     [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType, int BatchSize, int SequenceLength, int Steps, long Parameters, int Threads,
     double MsPerStep, double TokensPerSecond, double FlopsPerToken, double AchievedGflops,
     double MatmulPeakGflops, double ModelFlopsUtilisation, long PeakRssBytes, double BestMsPerStep,
     string OmpWaitPolicy, TrainingPhaseTimes Phases, IReadOnlyList<OpFamilyTime>? OpFamilies, long WeightBytes, long AdamStateBytes,
-    long RssBeforeBytes);
+    long RssBeforeBytes, double CpuMsPerStep);
 
 /// <summary>Times optimizer updates on random ids (the real <see cref="TrainingStep"/>, Adam included).</summary>
 public static class TrainBenchmark
@@ -49,6 +52,7 @@ public static class TrainBenchmark
             step.Update(ids, recipe.LearningRate);
         }
 
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var best = double.MaxValue;
         var phases = new List<TrainingPhaseTimes>();
@@ -62,6 +66,7 @@ public static class TrainBenchmark
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpuMs = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         var computeType = recipe.UsesBFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
         var families = profile ? TrainProfiler.Run(model, batchSize, sequenceLength, computeType) : null;
         var parameters = TrainingStep.UniqueParameters(model).Sum(p => p.Parameter.numel());
@@ -71,7 +76,7 @@ public static class TrainBenchmark
         var peak = MatmulGflops(computeType, device, matmulSize);
         return new TrainBenchmarkResult(dtype, batchSize, sequenceLength, steps, parameters, get_num_threads(),
             seconds * 1000 / steps, tokensPerSecond, flopsPerToken, achieved, peak, achieved / peak, PeakRssBytes(), best,
-            Runtime.OpenMpWaitPolicy.Describe(), MedianPhases(phases), families, 4 * parameters, 8 * parameters, rssBefore);
+            Runtime.OpenMpWaitPolicy.Describe(), MedianPhases(phases), families, 4 * parameters, 8 * parameters, rssBefore, cpuMs / steps);
     }
 
     // Phase by phase, the median over the timed updates.
