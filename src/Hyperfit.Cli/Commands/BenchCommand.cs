@@ -120,16 +120,18 @@ public static class BenchCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(runs.Select(r => new
                 {
-                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.CpuSeconds, r.TokensPerSecond, Threads = threads, OmpWaitPolicy = policy, PeakRssBytes = peakRss,
+                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.CpuSeconds, r.TokensPerSecond, r.DecodePath, Threads = threads, OmpWaitPolicy = policy, PeakRssBytes = peakRss,
                 }), Indented));
             }
             else
             {
                 var inv = CultureInfo.InvariantCulture;
-                var table = new Table().Border(TableBorder.Rounded).AddColumn("Run").AddColumn("Batch").AddColumn("Seconds").AddColumn("Tokens/s");
+                var table = new Table().Border(TableBorder.Rounded).AddColumn("Run").AddColumn("Batch").AddColumn("Seconds").AddColumn("Tokens/s")
+                    .AddColumn("Tokens per CPU-s").AddColumn("Decode steps ran on");
                 foreach (var r in runs)
                 {
-                    table.AddRow(r.Name, r.Batch.ToString(inv), r.Seconds.ToString("F2", inv), r.TokensPerSecond.ToString("F1", inv));
+                    table.AddRow(r.Name, r.Batch.ToString(inv), r.Seconds.ToString("F2", inv), r.TokensPerSecond.ToString("F1", inv),
+                        (r.Batch * r.NewTokens / r.CpuSeconds).ToString("F1", inv), Markup.Escape(r.DecodePath));
                 }
 
                 AnsiConsole.Write(table);

@@ -63,15 +63,15 @@ public static class GenerationBenchmark
         cached.Generate(contexts[..1]);
         if (cachedOnly)
         {
-            return [Time("kv-cache", cached, contexts[..1], newTokens), Time("kv-cache-batched", cached, contexts, newTokens)];
+            return [Time("kv-cache", model, cached, contexts[..1], newTokens), Time("kv-cache-batched", model, cached, contexts, newTokens)];
         }
 
         uncached.Generate(contexts[..1]);
         List<GenerationBenchmarkRun> runs =
         [
-            Time("kv-cache", cached, contexts[..1], newTokens),
-            Time("no-cache", uncached, contexts[..1], newTokens),
-            Time("kv-cache-batched", cached, contexts, newTokens),
+            Time("kv-cache", model, cached, contexts[..1], newTokens),
+            Time("no-cache", model, uncached, contexts[..1], newTokens),
+            Time("kv-cache-batched", model, cached, contexts, newTokens),
         ];
         if (model.DecodeKernel && model.DecodeKernelAvailable)
         {
@@ -80,8 +80,8 @@ public static class GenerationBenchmark
             try
             {
                 cached.Generate(contexts[..1]);
-                runs.Add(Time("kv-cache-graph", cached, contexts[..1], newTokens));
-                runs.Add(Time("kv-cache-batched-graph", cached, contexts, newTokens));
+                runs.Add(Time("kv-cache-graph", model, cached, contexts[..1], newTokens));
+                runs.Add(Time("kv-cache-batched-graph", model, cached, contexts, newTokens));
             }
             finally
             {
@@ -92,8 +92,9 @@ public static class GenerationBenchmark
         return runs;
     }
 
-    private static GenerationBenchmarkRun Time(string name, TextGenerator generator, IReadOnlyList<int>[] contexts, int newTokens)
+    private static GenerationBenchmarkRun Time(string name, CausalLM model, TextGenerator generator, IReadOnlyList<int>[] contexts, int newTokens)
     {
+        var kernelSteps = model.DecodeKernelSteps;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         generator.Generate(contexts);
@@ -103,6 +104,12 @@ public static class GenerationBenchmark
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
-        return new GenerationBenchmarkRun(name, contexts.Length, newTokens, seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        // The path the steps took, checked by the steps the kernel actually ran (not only by what was asked for).
+        var path = model.DecodeKernelSteps > kernelSteps ? model.DecodeKernelPath
+            : !generator.UseCache ? "module graph (no cache)"
+            : model.DecodeKernelPath.StartsWith("module graph", StringComparison.Ordinal) ? model.DecodeKernelPath
+            : "module graph";
+        return new GenerationBenchmarkRun(name, contexts.Length, newTokens, seconds, cpuSeconds, path);
     }
 }

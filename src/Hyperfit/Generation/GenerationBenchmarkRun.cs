@@ -7,7 +7,9 @@ namespace Hyperfit.Generation;
 /// <param name="Seconds">Wall time of the run (after a warm-up run).</param>
 /// <param name="CpuSeconds">Processor time of the process (user + system, all threads) during the run: on a loaded
 /// machine it moves much less than the wall time.</param>
-public sealed record GenerationBenchmarkRun(string Name, int Batch, int NewTokens, double Seconds, double CpuSeconds)
+/// <param name="DecodePath">What the one-token cached steps ran on: "decode kernel, 512-bit vectors" (or 256, 128:
+/// the processor's widest), or "module graph (why)"; "module graph (no cache)" for the recomputed-prefix run.</param>
+public sealed record GenerationBenchmarkRun(string Name, int Batch, int NewTokens, double Seconds, double CpuSeconds, string DecodePath)
 {
     /// <summary>New tokens per second over all rows.</summary>
     public double TokensPerSecond => Batch * NewTokens / Seconds;

@@ -64,6 +64,13 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// <see cref="DecodeKernel"/> makes a difference.</summary>
     public bool DecodeKernelAvailable => SupportsDecodeKernel();
 
+    /// <summary>What one-token cached steps run on inside <see cref="UseInferenceLayout"/>: e.g. "decode kernel, 512-bit
+    /// vectors", or "module graph (…)" with the reason (benchmarks print it).</summary>
+    public virtual string DecodeKernelPath => "module graph (this family has no decode kernel)";
+
+    /// <summary>Forward passes the family's decode kernel has run so far (tests and benchmarks check that it did).</summary>
+    internal virtual long DecodeKernelSteps => 0;
+
     /// <summary>Whether this model's current weights (dtype, device) can run on decode kernels. Default: no.</summary>
     protected virtual bool SupportsDecodeKernel() => false;
 

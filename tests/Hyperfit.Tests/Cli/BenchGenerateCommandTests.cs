@@ -21,6 +21,12 @@ public sealed class BenchGenerateCommandTests
         Assert.Equal(["kv-cache", "no-cache", "kv-cache-batched", "kv-cache-graph", "kv-cache-batched-graph"], runs.Select(r => (string)r!["Name"]!));
         Assert.All(runs, r => Assert.True((double)r!["TokensPerSecond"]! > 0));
         Assert.Equal(2, (int)runs[2]!["Batch"]!);
+
+        // And each run says what its decode steps ran on: the kernel at the processor's vector width, the module graph
+        // when it was switched off or there was no cache
+        var kernel = $"decode kernel, {(int)Hyperfit.Models.Cpu.SimdWidths.Hardware!.Value}-bit vectors";
+        Assert.Equal([kernel, "module graph (no cache)", kernel, "module graph (decode kernel switched off)", "module graph (decode kernel switched off)"],
+            runs.Select(r => (string)r!["DecodePath"]!));
     }
 
     [Fact]

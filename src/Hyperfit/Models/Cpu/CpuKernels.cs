@@ -6,8 +6,10 @@ namespace Hyperfit.Models.Cpu;
 
 /// <summary>Single-threaded float32 kernels for one-token decode steps: a decode step is a chain of matrix–vector
 /// products over weights that do not fit in cache, so its speed is how fast the weights stream from memory. These
-/// read every weight exactly once per step (for up to <see cref="RowBlock"/> rows at a time) with 512-bit vectors;
-/// libtorch's one-row products reached about half this machine's streaming bandwidth (docs/generation.md).</summary>
+/// read every weight exactly once per step (for up to <see cref="RowBlock"/> rows at a time) with the widest vectors
+/// the processor runs natively (<see cref="SimdWidth"/>: each product exists once, generic over
+/// <see cref="IFloatVector{TVector}"/>); libtorch's one-row products reached about half this machine's streaming
+/// bandwidth (docs/generation.md).</summary>
 /// <remarks>Every kernel is compiled fully optimised on first use (<c>AggressiveOptimization</c>): under tiered
 /// compilation a first generation would otherwise run unoptimised vector code for its first hundreds of steps.
 /// Element-wise pieces use <see cref="TensorPrimitives"/>. All pointers address float32 row-major data
@@ -19,10 +21,28 @@ internal static unsafe class CpuKernels
     public const int RowBlock = 8;
 
     /// <summary><c>y[r, o] = Σᵢ w[o, i] · x[r, i] (+ bias[o])</c> for <paramref name="rows"/> rows: a linear layer
-    /// with a row-major (outputs × inputs) weight, as <c>nn.Linear</c> stores it.</summary>
+    /// with a row-major (outputs × inputs) weight, as <c>nn.Linear</c> stores it, computed with
+    /// <paramref name="width"/>-bit vectors.</summary>
     /// <param name="xStride">Floats between consecutive rows of x; <paramref name="yStride"/> likewise for y.</param>
+    public static void MatVec(SimdWidth width, float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int rows,
+        float* bias = null)
+    {
+        switch (width)
+        {
+            case SimdWidth.Bits512: MatVec<FloatVector512, Vector512<float>>(w, outputs, inputs, x, xStride, y, yStride, rows, bias); break;
+            case SimdWidth.Bits256: MatVec<FloatVector256, Vector256<float>>(w, outputs, inputs, x, xStride, y, yStride, rows, bias); break;
+            case SimdWidth.Bits128: MatVec<FloatVector128, Vector128<float>>(w, outputs, inputs, x, xStride, y, yStride, rows, bias); break;
+            default: throw new ArgumentOutOfRangeException(nameof(width), width, "not a vector width");
+        }
+    }
+
+    /// <summary><see cref="MatVec(SimdWidth, float*, int, int, float*, int, float*, int, int, float*)"/> with the
+    /// vectors of type <typeparamref name="TVector"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatVec(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int rows, float* bias = null)
+    public static void MatVec<TOps, TVector>(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int rows,
+        float* bias = null)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
     {
         for (var first = 0; first < rows; first += RowBlock)
         {
@@ -31,9 +51,9 @@ internal static unsafe class CpuKernels
             var y0 = y + ((long)first * yStride);
             switch (block)
             {
-                case 1: MatVec1(w, outputs, inputs, x0, y0); break;
-                case <= 4: MatVecBlock(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
-                default: MatVecBlock8(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
+                case 1: MatVec1<TOps, TVector>(w, outputs, inputs, x0, y0); break;
+                case <= 4: MatVecBlock<TOps, TVector>(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
+                default: MatVecBlock8<TOps, TVector>(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
             }
         }
 
@@ -51,9 +71,11 @@ internal static unsafe class CpuKernels
     // One row: the weight stream is the bottleneck. Four output rows at a time keep four independent FMA chains
     // and four weight streams in flight (one chain waits on the FMA latency; one stream on the memory latency).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVec1(float* w, int outputs, int inputs, float* x, float* y)
+    private static void MatVec1<TOps, TVector>(float* w, int outputs, int inputs, float* x, float* y)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
     {
-        var vectorEnd = inputs - (inputs % Vector512<float>.Count);
+        var vectorEnd = inputs - (inputs % TOps.Count);
         var o = 0;
         for (; o + 4 <= outputs; o += 4)
         {
@@ -61,20 +83,20 @@ internal static unsafe class CpuKernels
             var r1 = r0 + inputs;
             var r2 = r1 + inputs;
             var r3 = r2 + inputs;
-            var a0 = Vector512<float>.Zero;
-            var a1 = Vector512<float>.Zero;
-            var a2 = Vector512<float>.Zero;
-            var a3 = Vector512<float>.Zero;
-            for (var i = 0; i < vectorEnd; i += Vector512<float>.Count)
+            var a0 = TOps.Zero;
+            var a1 = TOps.Zero;
+            var a2 = TOps.Zero;
+            var a3 = TOps.Zero;
+            for (var i = 0; i < vectorEnd; i += TOps.Count)
             {
-                var xv = Vector512.Load(x + i);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Load(r0 + i), xv, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Load(r1 + i), xv, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Load(r2 + i), xv, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Load(r3 + i), xv, a3);
+                var xv = TOps.Load(x + i);
+                a0 = TOps.MultiplyAdd(TOps.Load(r0 + i), xv, a0);
+                a1 = TOps.MultiplyAdd(TOps.Load(r1 + i), xv, a1);
+                a2 = TOps.MultiplyAdd(TOps.Load(r2 + i), xv, a2);
+                a3 = TOps.MultiplyAdd(TOps.Load(r3 + i), xv, a3);
             }
 
-            float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
+            float s0 = TOps.Sum(a0), s1 = TOps.Sum(a1), s2 = TOps.Sum(a2), s3 = TOps.Sum(a3);
             for (var i = vectorEnd; i < inputs; i++)
             {
                 s0 += r0[i] * x[i];
@@ -92,13 +114,13 @@ internal static unsafe class CpuKernels
         for (; o < outputs; o++)
         {
             var row = w + ((long)o * inputs);
-            var acc = Vector512<float>.Zero;
-            for (var i = 0; i < vectorEnd; i += Vector512<float>.Count)
+            var acc = TOps.Zero;
+            for (var i = 0; i < vectorEnd; i += TOps.Count)
             {
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(row + i), Vector512.Load(x + i), acc);
+                acc = TOps.MultiplyAdd(TOps.Load(row + i), TOps.Load(x + i), acc);
             }
 
-            var sum = Vector512.Sum(acc);
+            var sum = TOps.Sum(acc);
             for (var i = vectorEnd; i < inputs; i++)
             {
                 sum += row[i] * x[i];
@@ -110,9 +132,11 @@ internal static unsafe class CpuKernels
 
     // Two to four rows: each weight vector is loaded once and multiplied into every row's accumulator.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVecBlock(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
+    private static void MatVecBlock<TOps, TVector>(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
     {
-        var vectorEnd = inputs - (inputs % Vector512<float>.Count);
+        var vectorEnd = inputs - (inputs % TOps.Count);
         // Rows past the block alias the last real row; their sums are computed and dropped.
         var x1 = x + ((long)Math.Min(1, block - 1) * xStride);
         var x2 = x + ((long)Math.Min(2, block - 1) * xStride);
@@ -120,20 +144,20 @@ internal static unsafe class CpuKernels
         for (var o = 0; o < outputs; o++)
         {
             var row = w + ((long)o * inputs);
-            var a0 = Vector512<float>.Zero;
-            var a1 = Vector512<float>.Zero;
-            var a2 = Vector512<float>.Zero;
-            var a3 = Vector512<float>.Zero;
-            for (var i = 0; i < vectorEnd; i += Vector512<float>.Count)
+            var a0 = TOps.Zero;
+            var a1 = TOps.Zero;
+            var a2 = TOps.Zero;
+            var a3 = TOps.Zero;
+            for (var i = 0; i < vectorEnd; i += TOps.Count)
             {
-                var wv = Vector512.Load(row + i);
-                a0 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(x + i), a0);
-                a1 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(x1 + i), a1);
-                a2 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(x2 + i), a2);
-                a3 = Vector512.FusedMultiplyAdd(wv, Vector512.Load(x3 + i), a3);
+                var wv = TOps.Load(row + i);
+                a0 = TOps.MultiplyAdd(wv, TOps.Load(x + i), a0);
+                a1 = TOps.MultiplyAdd(wv, TOps.Load(x1 + i), a1);
+                a2 = TOps.MultiplyAdd(wv, TOps.Load(x2 + i), a2);
+                a3 = TOps.MultiplyAdd(wv, TOps.Load(x3 + i), a3);
             }
 
-            float s0 = Vector512.Sum(a0), s1 = Vector512.Sum(a1), s2 = Vector512.Sum(a2), s3 = Vector512.Sum(a3);
+            float s0 = TOps.Sum(a0), s1 = TOps.Sum(a1), s2 = TOps.Sum(a2), s3 = TOps.Sum(a3);
             for (var i = vectorEnd; i < inputs; i++)
             {
                 s0 += row[i] * x[i];
@@ -160,9 +184,11 @@ internal static unsafe class CpuKernels
     // vector is loaded once per step and every load feeds eight FMAs (the loop is FMA-bound, not load-bound).
     // Rows past the block alias the last real row; their sums are computed and dropped.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVecBlock8(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
+    private static void MatVecBlock8<TOps, TVector>(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
     {
-        var n = Vector512<float>.Count;
+        var n = TOps.Count;
         var vectorEnd = inputs - (inputs % n);
         var xs = stackalloc float*[8];
         for (var r = 0; r < 8; r++)
@@ -177,54 +203,54 @@ internal static unsafe class CpuKernels
         {
             var wa = w + ((long)o * inputs);
             var wb = o + 1 < outputs ? wa + inputs : wa; // an odd last output pairs with itself
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+            TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero, a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
+            TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero, b4 = TOps.Zero, b5 = TOps.Zero, b6 = TOps.Zero, b7 = TOps.Zero;
             for (var i = 0; i < vectorEnd; i += n)
             {
-                var va = Vector512.Load(wa + i);
-                var vb = Vector512.Load(wb + i);
-                var xv = Vector512.Load(x0 + i);
-                a0 = Vector512.FusedMultiplyAdd(va, xv, a0);
-                b0 = Vector512.FusedMultiplyAdd(vb, xv, b0);
-                xv = Vector512.Load(x1 + i);
-                a1 = Vector512.FusedMultiplyAdd(va, xv, a1);
-                b1 = Vector512.FusedMultiplyAdd(vb, xv, b1);
-                xv = Vector512.Load(x2 + i);
-                a2 = Vector512.FusedMultiplyAdd(va, xv, a2);
-                b2 = Vector512.FusedMultiplyAdd(vb, xv, b2);
-                xv = Vector512.Load(x3 + i);
-                a3 = Vector512.FusedMultiplyAdd(va, xv, a3);
-                b3 = Vector512.FusedMultiplyAdd(vb, xv, b3);
-                xv = Vector512.Load(x4 + i);
-                a4 = Vector512.FusedMultiplyAdd(va, xv, a4);
-                b4 = Vector512.FusedMultiplyAdd(vb, xv, b4);
-                xv = Vector512.Load(x5 + i);
-                a5 = Vector512.FusedMultiplyAdd(va, xv, a5);
-                b5 = Vector512.FusedMultiplyAdd(vb, xv, b5);
-                xv = Vector512.Load(x6 + i);
-                a6 = Vector512.FusedMultiplyAdd(va, xv, a6);
-                b6 = Vector512.FusedMultiplyAdd(vb, xv, b6);
-                xv = Vector512.Load(x7 + i);
-                a7 = Vector512.FusedMultiplyAdd(va, xv, a7);
-                b7 = Vector512.FusedMultiplyAdd(vb, xv, b7);
+                var va = TOps.Load(wa + i);
+                var vb = TOps.Load(wb + i);
+                var xv = TOps.Load(x0 + i);
+                a0 = TOps.MultiplyAdd(va, xv, a0);
+                b0 = TOps.MultiplyAdd(vb, xv, b0);
+                xv = TOps.Load(x1 + i);
+                a1 = TOps.MultiplyAdd(va, xv, a1);
+                b1 = TOps.MultiplyAdd(vb, xv, b1);
+                xv = TOps.Load(x2 + i);
+                a2 = TOps.MultiplyAdd(va, xv, a2);
+                b2 = TOps.MultiplyAdd(vb, xv, b2);
+                xv = TOps.Load(x3 + i);
+                a3 = TOps.MultiplyAdd(va, xv, a3);
+                b3 = TOps.MultiplyAdd(vb, xv, b3);
+                xv = TOps.Load(x4 + i);
+                a4 = TOps.MultiplyAdd(va, xv, a4);
+                b4 = TOps.MultiplyAdd(vb, xv, b4);
+                xv = TOps.Load(x5 + i);
+                a5 = TOps.MultiplyAdd(va, xv, a5);
+                b5 = TOps.MultiplyAdd(vb, xv, b5);
+                xv = TOps.Load(x6 + i);
+                a6 = TOps.MultiplyAdd(va, xv, a6);
+                b6 = TOps.MultiplyAdd(vb, xv, b6);
+                xv = TOps.Load(x7 + i);
+                a7 = TOps.MultiplyAdd(va, xv, a7);
+                b7 = TOps.MultiplyAdd(vb, xv, b7);
             }
 
-            sums[0] = Vector512.Sum(a0);
-            sums[1] = Vector512.Sum(a1);
-            sums[2] = Vector512.Sum(a2);
-            sums[3] = Vector512.Sum(a3);
-            sums[4] = Vector512.Sum(a4);
-            sums[5] = Vector512.Sum(a5);
-            sums[6] = Vector512.Sum(a6);
-            sums[7] = Vector512.Sum(a7);
-            sums[8] = Vector512.Sum(b0);
-            sums[9] = Vector512.Sum(b1);
-            sums[10] = Vector512.Sum(b2);
-            sums[11] = Vector512.Sum(b3);
-            sums[12] = Vector512.Sum(b4);
-            sums[13] = Vector512.Sum(b5);
-            sums[14] = Vector512.Sum(b6);
-            sums[15] = Vector512.Sum(b7);
+            sums[0] = TOps.Sum(a0);
+            sums[1] = TOps.Sum(a1);
+            sums[2] = TOps.Sum(a2);
+            sums[3] = TOps.Sum(a3);
+            sums[4] = TOps.Sum(a4);
+            sums[5] = TOps.Sum(a5);
+            sums[6] = TOps.Sum(a6);
+            sums[7] = TOps.Sum(a7);
+            sums[8] = TOps.Sum(b0);
+            sums[9] = TOps.Sum(b1);
+            sums[10] = TOps.Sum(b2);
+            sums[11] = TOps.Sum(b3);
+            sums[12] = TOps.Sum(b4);
+            sums[13] = TOps.Sum(b5);
+            sums[14] = TOps.Sum(b6);
+            sums[15] = TOps.Sum(b7);
             for (var i = vectorEnd; i < inputs; i++)
             {
                 for (var r = 0; r < 8; r++)
@@ -274,10 +300,26 @@ internal static unsafe class CpuKernels
     /// <paramref name="headDim"/> floats, consecutive): <c>softmax(K·q·scale)·V</c>, skipping keys whose
     /// <paramref name="visible"/> entry is 0 (null: all visible). <paramref name="scores"/> needs
     /// <paramref name="length"/> floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Attend(float* query, float* keys, float* values, int length, int headDim, float scale, long* visible, float* scores, float* output)
+    public static void Attend(SimdWidth width, float* query, float* keys, float* values, int length, int headDim, float scale, long* visible,
+        float* scores, float* output)
     {
-        MatVec1(keys, length, headDim, query, scores);
+        switch (width)
+        {
+            case SimdWidth.Bits512: Attend<FloatVector512, Vector512<float>>(query, keys, values, length, headDim, scale, visible, scores, output); break;
+            case SimdWidth.Bits256: Attend<FloatVector256, Vector256<float>>(query, keys, values, length, headDim, scale, visible, scores, output); break;
+            case SimdWidth.Bits128: Attend<FloatVector128, Vector128<float>>(query, keys, values, length, headDim, scale, visible, scores, output); break;
+            default: throw new ArgumentOutOfRangeException(nameof(width), width, "not a vector width");
+        }
+    }
+
+    /// <summary><see cref="Attend(SimdWidth, float*, float*, float*, int, int, float, long*, float*, float*)"/> with the
+    /// vectors of type <typeparamref name="TVector"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Attend<TOps, TVector>(float* query, float* keys, float* values, int length, int headDim, float scale, long* visible, float* scores, float* output)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
+    {
+        MatVec1<TOps, TVector>(keys, length, headDim, query, scores);
         var s = new Span<float>(scores, length);
         var max = float.NegativeInfinity;
         for (var j = 0; j < length; j++)
@@ -305,23 +347,25 @@ internal static unsafe class CpuKernels
             TensorPrimitives.Divide(s, TensorPrimitives.Sum(s), s);
         }
 
-        WeightedSum(values, length, headDim, scores, output);
+        WeightedSum<TOps, TVector>(values, length, headDim, scores, output);
     }
 
     // output[c] = Σⱼ weights[j] · rows[j, c]: the probability-weighted sum of value rows.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightedSum(float* rows, int count, int width, float* weights, float* output)
+    private static void WeightedSum<TOps, TVector>(float* rows, int count, int width, float* weights, float* output)
+        where TOps : IFloatVector<TVector>
+        where TVector : struct
     {
         var c = 0;
-        for (; c + Vector512<float>.Count <= width; c += Vector512<float>.Count)
+        for (; c + TOps.Count <= width; c += TOps.Count)
         {
-            var acc = Vector512<float>.Zero;
+            var acc = TOps.Zero;
             for (var j = 0; j < count; j++)
             {
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(rows + ((long)j * width) + c), Vector512.Create(weights[j]), acc);
+                acc = TOps.MultiplyAdd(TOps.Load(rows + ((long)j * width) + c), TOps.Broadcast(weights[j]), acc);
             }
 
-            acc.Store(output + c);
+            TOps.Store(acc, output + c);
         }
 
         for (; c < width; c++)

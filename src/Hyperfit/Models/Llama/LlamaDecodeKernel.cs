@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Hyperfit.Models.Common;
@@ -11,7 +13,9 @@ namespace Hyperfit.Models.Llama;
 /// hand-written float32 kernels of <see cref="CpuKernels"/> instead of the module graph: the same computation as
 /// <see cref="LlamaModel"/> + head (RMSNorm, q/k/v with optional biases, rotary, grouped-query attention over the
 /// cache, SwiGLU), without ~40 libtorch calls per layer and with the weights streamed at memory speed.</summary>
-/// <remarks>Built by <see cref="LlamaForCausalLM"/> inside <see cref="CausalLM.UseInferenceLayout"/>, where the
+/// <remarks>Runs only configs whose every feature it implements (<see cref="Unsupported"/>: a feature added to
+/// <see cref="LlamaConfig"/> later keeps the module graph until it is implemented here) and on processors with native
+/// vectors, at their widest width (<see cref="SimdWidths.Hardware"/>). Built by <see cref="LlamaForCausalLM"/> inside <see cref="CausalLM.UseInferenceLayout"/>, where the
 /// weights are frozen: it keeps their addresses, so it must not outlive the scope, and the model must not be changed
 /// or run from another thread meanwhile. Results equal the module graph's up to float32 summation order (tested).</remarks>
 internal sealed unsafe class LlamaDecodeKernel : IDisposable
@@ -32,6 +36,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
     private readonly float* _head;
     private readonly int _vocab, _hidden, _intermediate, _heads, _kvHeads, _headDim;
     private readonly float _eps, _scale;
+    private readonly SimdWidth _width;
 
     // Scratch for MaxRows rows, one aligned block: x (residual), xn (normed), q, k, v, attention output, MLP gate,
     // up and activation, projection output; scores grow with the sequence.
@@ -41,9 +46,10 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
     private int _scoresCapacity;
     private bool _disposed;
 
-    private LlamaDecodeKernel(LlamaModel model, Tensor headWeight)
+    private LlamaDecodeKernel(LlamaModel model, Tensor headWeight, SimdWidth width)
     {
         _model = model;
+        _width = width;
         var c = model.LlamaConfig;
         (_vocab, _hidden, _intermediate) = (c.VocabSize, c.HiddenSize, c.IntermediateSize);
         (_heads, _kvHeads, _headDim) = (c.NumAttentionHeads, c.NumKeyValueHeads, c.HeadDim);
@@ -89,14 +95,75 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         _proj = _scratch + offsets[9];
     }
 
-    /// <summary>A kernel for <paramref name="model"/>'s current weights, or null when they are not all contiguous
-    /// float32 CPU tensors (other dtypes and devices keep the module graph).</summary>
-    public static LlamaDecodeKernel? TryCreate(LlamaModel model, Tensor headWeight, IEnumerable<Tensor> parameters)
+    /// <summary>Every <see cref="LlamaConfig"/> property, with what the kernel does about it. A property missing here
+    /// (a feature added to the config later) makes <see cref="Unsupported"/> refuse every model until the kernel
+    /// implements it and it is listed — so a new feature falls back to the module graph instead of being ignored.</summary>
+    private static readonly FrozenSet<string> ImplementedConfig = new[]
     {
-        return parameters.All(TensorMemory.IsContiguousFloat32) && TensorMemory.IsContiguousFloat32(headWeight)
-            ? new LlamaDecodeKernel(model, headWeight)
+        nameof(LlamaConfig.Architecture),          // checked below: the three families that share this decoder
+        nameof(LlamaConfig.Raw),                   // config.json as read: not a feature
+        nameof(LlamaConfig.VocabSize), nameof(LlamaConfig.VocabSizeValue),
+        nameof(LlamaConfig.HiddenSize), nameof(LlamaConfig.HiddenSizeValue),
+        nameof(LlamaConfig.IntermediateSize),      // SwiGLU width
+        nameof(LlamaConfig.NumLayers), nameof(LlamaConfig.NumHiddenLayers),
+        nameof(LlamaConfig.NumAttentionHeads), nameof(LlamaConfig.NumKeyValueHeads), // grouped-query attention
+        nameof(LlamaConfig.HeadDim),               // any head_dim, also one that is not hidden / heads
+        nameof(LlamaConfig.RmsNormEps),
+        nameof(LlamaConfig.RopeTheta), nameof(LlamaConfig.RopeScaling), // the model's own rotary angles; types checked below
+        nameof(LlamaConfig.MaxPositions), nameof(LlamaConfig.MaxPositionEmbeddings),
+        nameof(LlamaConfig.TieWordEmbeddings), nameof(LlamaConfig.TieWordEmbeddingsValue), // the head streams the embedding
+        nameof(LlamaConfig.QkvBias), nameof(LlamaConfig.OutputBias), nameof(LlamaConfig.MlpBias),
+        nameof(LlamaConfig.SlidingWindow),         // refused past the window, like the module graph (CheckSlidingWindow)
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> Architectures =
+        new[] { "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> RopeScalingTypes = new[] { "linear", "llama3" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Why <paramref name="config"/> cannot run on this kernel, or null when every feature it uses is one the
+    /// kernel implements (<see cref="ImplementedConfig"/>, an explicit list).</summary>
+    internal static string? Unsupported(LlamaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var unknown = typeof(LlamaConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => p.Name).Where(n => !ImplementedConfig.Contains(n)).Order(StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            return $"the decode kernel does not implement config field(s) {string.Join(", ", unknown)}";
+        }
+
+        if (!Architectures.Contains(config.Architecture))
+        {
+            return $"the decode kernel does not implement architecture {config.Architecture}";
+        }
+
+        return config.RopeScaling is { } scaling && !RopeScalingTypes.Contains(scaling.Type)
+            ? $"the decode kernel does not implement rope_scaling type {scaling.Type}"
             : null;
     }
+
+    /// <summary>Why this model cannot use the kernel at all (its config, or a processor without native vectors), or
+    /// null when it can.</summary>
+    internal static string? Unavailable(LlamaConfig config) =>
+        Unsupported(config) ?? (SimdWidths.Hardware is null ? "the processor has no vector unit .NET uses" : null);
+
+    /// <summary>A kernel for <paramref name="model"/>'s current weights with <paramref name="width"/>-bit vectors
+    /// (default: the processor's, <see cref="SimdWidths.Hardware"/>), or null when its config is not one the kernel
+    /// implements (<see cref="Unavailable"/>) or the weights are not all contiguous float32 CPU tensors (other dtypes
+    /// and devices keep the module graph).</summary>
+    public static LlamaDecodeKernel? TryCreate(LlamaModel model, Tensor headWeight, IEnumerable<Tensor> parameters, SimdWidth? width = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var chosen = width ?? SimdWidths.Hardware;
+        return chosen is { } w && Unsupported(model.LlamaConfig) is null
+               && parameters.All(TensorMemory.IsContiguousFloat32) && TensorMemory.IsContiguousFloat32(headWeight)
+            ? new LlamaDecodeKernel(model, headWeight, w)
+            : null;
+    }
+
+    /// <summary>The vector width this kernel computes with.</summary>
+    public SimdWidth Width => _width;
 
     /// <summary>True when <paramref name="input"/> is a step this kernel runs: one new token per row, at most
     /// <see cref="MaxRows"/> rows, a cache, no gradients, CPU ids.</summary>
@@ -168,7 +235,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         }
 
         var logits = empty([rows, 1, _vocab], ScalarType.Float32, CPU);
-        CpuKernels.MatVec(_head, _vocab, _hidden, _xn, _hidden, TensorMemory.Float32(logits), _vocab, rows);
+        CpuKernels.MatVec(_width, _head, _vocab, _hidden, _xn, _hidden, TensorMemory.Float32(logits), _vocab, rows);
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -182,9 +249,9 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
             CpuKernels.RmsNorm(_x + (r * _hidden), w.InputNorm, _xn + (r * _hidden), _hidden, _eps);
         }
 
-        CpuKernels.MatVec(w.Q, qWidth, _hidden, _xn, _hidden, _q, qWidth, rows, w.QBias);
-        CpuKernels.MatVec(w.K, kvWidth, _hidden, _xn, _hidden, _k, kvWidth, rows, w.KBias);
-        CpuKernels.MatVec(w.V, kvWidth, _hidden, _xn, _hidden, _v, kvWidth, rows, w.VBias);
+        CpuKernels.MatVec(_width, w.Q, qWidth, _hidden, _xn, _hidden, _q, qWidth, rows, w.QBias);
+        CpuKernels.MatVec(_width, w.K, kvWidth, _hidden, _xn, _hidden, _k, kvWidth, rows, w.KBias);
+        CpuKernels.MatVec(_width, w.V, kvWidth, _hidden, _xn, _hidden, _v, kvWidth, rows, w.VBias);
         var group = _heads / _kvHeads; // query heads per key/value head (GQA)
         for (var r = 0; r < rows; r++)
         {
@@ -209,26 +276,26 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
             for (var h = 0; h < _heads; h++)
             {
                 var start = ((r * (long)_kvHeads) + (h / group)) * capacity * _headDim;
-                CpuKernels.Attend(_q + (r * qWidth) + (h * _headDim), keyStore + start, valueStore + start, length, _headDim,
+                CpuKernels.Attend(_width, _q + (r * qWidth) + (h * _headDim), keyStore + start, valueStore + start, length, _headDim,
                     _scale, visible, _scores, _attn + (r * qWidth) + (h * _headDim));
             }
         }
 
-        CpuKernels.MatVec(w.O, _hidden, qWidth, _attn, qWidth, _proj, _hidden, rows, w.OBias);
+        CpuKernels.MatVec(_width, w.O, _hidden, qWidth, _attn, qWidth, _proj, _hidden, rows, w.OBias);
         AddResidual(rows);
         for (var r = 0; r < rows; r++)
         {
             CpuKernels.RmsNorm(_x + (r * _hidden), w.PostNorm, _xn + (r * _hidden), _hidden, _eps);
         }
 
-        CpuKernels.MatVec(w.Gate, _intermediate, _hidden, _xn, _hidden, _gate, _intermediate, rows, w.GateBias);
-        CpuKernels.MatVec(w.Up, _intermediate, _hidden, _xn, _hidden, _up, _intermediate, rows, w.UpBias);
+        CpuKernels.MatVec(_width, w.Gate, _intermediate, _hidden, _xn, _hidden, _gate, _intermediate, rows, w.GateBias);
+        CpuKernels.MatVec(_width, w.Up, _intermediate, _hidden, _xn, _hidden, _up, _intermediate, rows, w.UpBias);
         for (var r = 0; r < rows; r++)
         {
             CpuKernels.SiluMul(_gate + (r * _intermediate), _up + (r * _intermediate), _act + (r * _intermediate), _intermediate);
         }
 
-        CpuKernels.MatVec(w.Down, _hidden, _intermediate, _act, _intermediate, _proj, _hidden, rows, w.DownBias);
+        CpuKernels.MatVec(_width, w.Down, _hidden, _intermediate, _act, _intermediate, _proj, _hidden, rows, w.DownBias);
         AddResidual(rows);
     }
 

@@ -1,3 +1,4 @@
+using Hyperfit.Models.Cpu;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -40,14 +41,33 @@ public class LlamaForCausalLM : CausalLM
 
     private LlamaDecodeKernel? _decodeKernel;
 
-    /// <summary>Forward passes the decode kernel has run so far (tests and benchmarks check that it did).</summary>
-    internal long DecodeKernelSteps { get; private set; }
+    private long _decodeKernelSteps;
+
+    internal override long DecodeKernelSteps => _decodeKernelSteps;
+
+    /// <summary>Vector width of the decode kernels built from now on; null (default): the processor's widest
+    /// (<see cref="SimdWidths.Hardware"/>). Tests run every width the processor has against the module graph.</summary>
+    internal SimdWidth? DecodeKernelWidth { get; set; }
+
+    public override string DecodeKernelPath
+    {
+        get
+        {
+            var reason = !DecodeKernel ? "decode kernel switched off"
+                : LlamaDecodeKernel.Unavailable(_config)
+                  ?? (SupportsDecodeKernel() ? null : "the decode kernel takes float32 CPU weights only");
+            return reason is null
+                ? $"decode kernel, {(int)(DecodeKernelWidth ?? SimdWidths.Hardware!.Value)}-bit vectors"
+                : $"module graph ({reason})";
+        }
+    }
 
     // The (V, D) matrix the head multiplies by: its own, or the tied embedding.
     private Tensor HeadWeight => _lmHead?.weight ?? _model.EmbeddingWeight;
 
     protected override bool SupportsDecodeKernel() =>
-        parameters().All(p => p.dtype == ScalarType.Float32 && p.device_type == DeviceType.CPU);
+        LlamaDecodeKernel.Unavailable(_config) is null
+        && parameters().All(p => p.dtype == ScalarType.Float32 && p.device_type == DeviceType.CPU);
 
     protected override void EnterDecodeKernel()
     {
@@ -55,7 +75,7 @@ public class LlamaForCausalLM : CausalLM
         // The embedding's weight getter hands out a new handle to the same storage on every call: release it here
         // (the kernel keeps only addresses, which the module's own handle keeps valid).
         using var scope = NewDisposeScope();
-        _decodeKernel = LlamaDecodeKernel.TryCreate(_model, HeadWeight, parameters());
+        _decodeKernel = LlamaDecodeKernel.TryCreate(_model, HeadWeight, parameters(), DecodeKernelWidth);
     }
 
     protected override void ExitDecodeKernel()
@@ -71,7 +91,7 @@ public class LlamaForCausalLM : CausalLM
         // Not in training mode: the kernel has no dropout.
         if (_decodeKernel is not null && DecodeKernel && !training && LlamaDecodeKernel.CanRun(input))
         {
-            DecodeKernelSteps++;
+            _decodeKernelSteps++;
             return _decodeKernel.Forward(input);
         }
 

@@ -12,14 +12,45 @@ public sealed unsafe class CpuKernelsTests
         return Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
     }
 
+    /// <summary>The vector widths (bits) this processor runs natively: every kernel is tested at each of them, so the
+    /// width the hardware picks is always among them.</summary>
+    public static IEnumerable<object[]> Widths() => AcceleratedWidths().Select(bits => new object[] { bits });
+
+    internal static IEnumerable<int> AcceleratedWidths() =>
+        Enum.GetValues<SimdWidth>().Where(SimdWidths.IsAccelerated).Select(w => (int)w);
+
+    public static IEnumerable<object[]> MatVecCases()
+    {
+        object[][] shapes =
+        [
+            [1, 64, false],
+            [2, 64, true],
+            [3, 37, false],
+            [4, 37, true],
+            [7, 80, true],   // a block of 7: rows past it alias the last real one
+            [9, 5, false],   // narrower than one vector: the scalar tail only
+            [13, 70, true],  // a block of 8, then one of 5
+            [11, 33, false], // a block of 8, then one of 3
+        ];
+        return AcceleratedWidths().SelectMany(bits => shapes.Select(shape => shape.Prepend(bits).ToArray()));
+    }
+
+    [Fact]
+    public void Should_pick_the_widest_vector_width_the_processor_accelerates()
+    {
+        // Given the widths this processor runs natively
+        var accelerated = AcceleratedWidths().ToArray();
+
+        // When the kernels choose theirs
+        var chosen = SimdWidths.Hardware;
+
+        // Then it is the widest of them (none only on a processor without vectors)
+        Assert.Equal(accelerated.Length == 0 ? null : accelerated.Max(), (int?)chosen);
+    }
+
     [Theory]
-    [InlineData(1, 64, false)]
-    [InlineData(2, 64, true)]
-    [InlineData(3, 37, false)]
-    [InlineData(4, 37, true)]
-    [InlineData(7, 80, true)]  // a block of 4, then a block of 3
-    [InlineData(9, 5, false)]  // narrower than one vector: the scalar tail only
-    public void Should_compute_a_linear_layer_for_every_row_like_a_double_precision_product(int rows, int inputs, bool withBias)
+    [MemberData(nameof(MatVecCases))]
+    public void Should_compute_a_linear_layer_for_every_row_like_a_double_precision_product(int bits, int rows, int inputs, bool withBias)
     {
         // Given a (19 × inputs) weight, a bias, and rows stored with padding between them (stride inputs + 3)
         const int outputs = 19;
@@ -33,7 +64,7 @@ public sealed unsafe class CpuKernelsTests
         // When the kernel runs
         fixed (float* pw = w, pb = bias, px = x, py = y)
         {
-            CpuKernels.MatVec(pw, outputs, inputs, px, xStride, py, yStride, rows, withBias ? pb : null);
+            CpuKernels.MatVec((SimdWidth)bits, pw, outputs, inputs, px, xStride, py, yStride, rows, withBias ? pb : null);
         }
 
         // Then every output equals the double-precision sum, and nothing past the outputs was written
@@ -97,8 +128,9 @@ public sealed unsafe class CpuKernelsTests
         }
     }
 
-    [Fact]
-    public void Should_attend_with_softmax_weights_over_the_visible_keys_only()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Should_attend_with_softmax_weights_over_the_visible_keys_only(int bits)
     {
         // Given a query, 5 keys and values of width 20, and a mask hiding keys 1 and 3
         const int width = 20;
@@ -115,7 +147,7 @@ public sealed unsafe class CpuKernelsTests
         fixed (float* pq = q, pk = keys, pv = values, ps = scores, po = output)
         fixed (long* pm = visible)
         {
-            CpuKernels.Attend(pq, pk, pv, length, width, scale, pm, ps, po);
+            CpuKernels.Attend((SimdWidth)bits, pq, pk, pv, length, width, scale, pm, ps, po);
         }
 
         // Then the output is the softmax(scale · q·k)-weighted sum of the visible values, computed in double
@@ -134,8 +166,9 @@ public sealed unsafe class CpuKernelsTests
         Assert.Equal(0, scores[3]);
     }
 
-    [Fact]
-    public void Should_average_the_values_uniformly_when_every_key_is_hidden()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Should_average_the_values_uniformly_when_every_key_is_hidden(int bits)
     {
         // Given 3 keys, all hidden (what an additive mask of the dtype's minimum gives: equal weights)
         const int width = 17;
@@ -150,7 +183,7 @@ public sealed unsafe class CpuKernelsTests
         fixed (float* pq = q, pk = keys, pv = values, ps = scores, po = output)
         fixed (long* pm = visible)
         {
-            CpuKernels.Attend(pq, pk, pv, 3, width, 1f, pm, ps, po);
+            CpuKernels.Attend((SimdWidth)bits, pq, pk, pv, 3, width, 1f, pm, ps, po);
         }
 
         // Then the output is the plain mean of the values, not NaN

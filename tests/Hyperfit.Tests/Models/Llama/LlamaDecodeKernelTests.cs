@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Hyperfit.Generation;
 using Hyperfit.Models;
+using Hyperfit.Models.Cpu;
 using Hyperfit.Models.Llama;
+using Hyperfit.Tests.Models.Cpu;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Tests.Models.Llama;
@@ -15,6 +17,15 @@ public sealed class LlamaDecodeKernelTests
         ["llama-gqa-tied-llama3", TinyConfigs.LlamaGqaTiedLlama3()],
         ["qwen2", TinyConfigs.Qwen2()],
     ];
+
+    // Every family at every vector width this processor runs natively (the hardware's own among them).
+    public static IEnumerable<object[]> LlamaFamiliesAtEveryWidth() =>
+        CpuKernelsTests.AcceleratedWidths().SelectMany(bits => LlamaFamilies().Select(f => f.Append(bits).ToArray()));
+
+    private static readonly int[] BatchRows = [6, 8, 13];
+
+    public static IEnumerable<object[]> BatchesAtEveryWidth() =>
+        CpuKernelsTests.AcceleratedWidths().SelectMany(bits => BatchRows.Select(rows => new object[] { rows, bits }));
 
     private static LlamaForCausalLM Build(JsonObject config, int seed, ScalarType dtype = ScalarType.Float32)
     {
@@ -55,11 +66,13 @@ public sealed class LlamaDecodeKernelTests
     }
 
     // The same decoding through the module graph (kernel off) and through the kernel (inside the inference layout).
-    private static (Tensor Expected, Tensor Actual) DecodeBothWays(LlamaForCausalLM model, long[,] ids, long[,]? mask, int prefill)
+    private static (Tensor Expected, Tensor Actual) DecodeBothWays(LlamaForCausalLM model, long[,] ids, long[,]? mask, int prefill,
+        int? bits = null)
     {
         model.DecodeKernel = false;
         var expected = Decode(model, ids, mask, prefill);
         model.DecodeKernel = true;
+        model.DecodeKernelWidth = (SimdWidth?)bits;
         using (model.UseInferenceLayout())
         {
             return (expected, Decode(model, ids, mask, prefill));
@@ -67,20 +80,21 @@ public sealed class LlamaDecodeKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(LlamaFamilies))]
-    public void Should_give_the_logits_of_the_module_graph_for_every_cached_step(string family, JsonObject config)
+    [MemberData(nameof(LlamaFamiliesAtEveryWidth))]
+    public void Should_give_the_logits_of_the_module_graph_for_every_cached_step(string family, JsonObject config, int bits)
     {
         // Given a float32 model and a 12-token sequence
         using var model = Build(config, seed: 11);
         var ids = new long[,] { { 4, 8, 15, 16, 23, 42, 7, 1, 30, 11, 2, 19 } };
 
         // When the last 7 tokens are decoded one at a time with the module graph, and with the kernel
-        var (expected, actual) = DecodeBothWays(model, ids, null, prefill: 5);
+        var (expected, actual) = DecodeBothWays(model, ids, null, prefill: 5, bits);
 
         // Then the kernel ran every step and the logits agree to float32 summation order
         Assert.Equal(7, model.DecodeKernelSteps);
+        Assert.Equal($"decode kernel, {bits}-bit vectors", model.DecodeKernelPath);
         var diff = (actual - expected).abs().max().item<float>();
-        Assert.True(diff <= 2e-5, $"{family}: max |diff| = {diff}");
+        Assert.True(diff <= 2e-5, $"{family}, {bits} bits: max |diff| = {diff}");
         expected.Dispose();
         actual.Dispose();
     }
@@ -117,10 +131,8 @@ public sealed class LlamaDecodeKernelTests
     }
 
     [Theory]
-    [InlineData(6)]  // one block of 6 rows: two rows alias the last real one
-    [InlineData(8)]  // one full block: every weight streamed once for all rows
-    [InlineData(13)] // a block of 8, then one of 5
-    public void Should_match_the_module_graph_for_batches_of_up_to_sixteen_rows(int rows)
+    [MemberData(nameof(BatchesAtEveryWidth))] // 6 rows: one block, two rows alias the last real one; 8: one full block
+    public void Should_match_the_module_graph_for_batches_of_up_to_sixteen_rows(int rows, int bits) // 13: 8, then 5
     {
         // Given a GQA model with a tied head and `rows` random rows, every other one left-padded by 3
         using var model = Build(TinyConfigs.LlamaGqaTiedLlama3(), seed: 3);
@@ -137,12 +149,12 @@ public sealed class LlamaDecodeKernelTests
         }
 
         // When five steps after a 4-position prefill run with the module graph and with the kernel
-        var (expected, actual) = DecodeBothWays(model, ids, mask, prefill: 4);
+        var (expected, actual) = DecodeBothWays(model, ids, mask, prefill: 4, bits);
 
         // Then the kernel ran every step and every row agrees
         Assert.Equal(5, model.DecodeKernelSteps);
         var diff = (actual - expected).abs().max().item<float>();
-        Assert.True(diff <= 2e-5, $"{rows} rows: max |diff| = {diff}");
+        Assert.True(diff <= 2e-5, $"{rows} rows, {bits} bits: max |diff| = {diff}");
         expected.Dispose();
         actual.Dispose();
     }
@@ -226,6 +238,40 @@ public sealed class LlamaDecodeKernelTests
         // Then only the last step ran on the kernel
         Assert.Equal((0, 0, 1), (inTraining, switchedOff, switchedOn));
         Assert.Equal(6, cache.Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(LlamaFamilies))]
+    public void Should_implement_every_feature_of_the_configs_it_runs(string family, JsonObject config)
+    {
+        // Given a family's config (every LlamaConfig property set by some family: biases, GQA, tied head, llama3 rope)
+        var parsed = (LlamaConfig)ModelRegistry.ReadConfig(config);
+
+        // When the kernel's explicit feature list is checked against it
+        var reason = LlamaDecodeKernel.Unsupported(parsed);
+
+        // Then nothing is missing (a property added to LlamaConfig without being listed would be named here)
+        Assert.True(reason is null, $"{family}: {reason}");
+    }
+
+    [Fact]
+    public void Should_leave_a_config_with_a_feature_it_does_not_implement_to_the_module_graph()
+    {
+        // Given a model whose config names an architecture the kernel does not list (as a new family reusing this
+        // decoder with an extra feature would)
+        var config = (LlamaConfig)ModelRegistry.ReadConfig(TinyConfigs.Llama()) with { Architecture = "FutureLlamaForCausalLM" };
+        manual_seed(6);
+        using var model = new LlamaForCausalLM(config, new ModelOptions(ScalarType.Float32));
+        model.eval();
+
+        // When it generates with the kernel enabled
+        var result = new TextGenerator(model, new GenerationConfig { MaxNewTokens = 4, StopAtEos = false }, padTokenId: 0).Generate([[3, 4, 5]]);
+
+        // Then the module graph ran every step, and the model says why
+        Assert.Equal(4, result[0].TokenIds.Length);
+        Assert.Equal(0, model.DecodeKernelSteps);
+        Assert.False(model.DecodeKernelAvailable);
+        Assert.Equal("module graph (the decode kernel does not implement architecture FutureLlamaForCausalLM)", model.DecodeKernelPath);
     }
 
     [Fact]
