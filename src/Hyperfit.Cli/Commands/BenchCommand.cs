@@ -120,7 +120,7 @@ public static class BenchCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(runs.Select(r => new
                 {
-                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.CpuSeconds, r.TokensPerSecond, r.DecodePath, Threads = threads, OmpWaitPolicy = policy, PeakRssBytes = peakRss,
+                    r.Name, r.Batch, r.NewTokens, r.Seconds, r.CpuSeconds, r.TokensPerSecond, r.DecodePath, Threads = threads, OmpWaitPolicy = policy, MklDispatch = MklCpuDispatch.Status, PeakRssBytes = peakRss,
                 }), Indented));
             }
             else
@@ -145,7 +145,7 @@ public static class BenchCommand
 
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv,
                     $"{lm.parameters().Sum(p => p.numel()) / 1e6:F1}M parameters; {threads} intra-op threads (decode-kernel steps and cached steps of up to " +
-                    $"{TextGenerator.SingleThreadDecodeMaxRows} rows: 1); OMP_WAIT_POLICY {policy}; peak RSS {peakRss / 1048576.0:F0} MiB")));
+                    $"{TextGenerator.SingleThreadDecodeMaxRows} rows: 1); OMP_WAIT_POLICY {policy}; MKL {MklCpuDispatch.Status}; peak RSS {peakRss / 1048576.0:F0} MiB")));
             }
 
             return 0;

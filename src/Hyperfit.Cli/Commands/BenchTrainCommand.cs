@@ -49,7 +49,7 @@ public static class BenchTrainCommand
     {
         var inv = CultureInfo.InvariantCulture;
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv,
-            $"{r.Parameters / 1e6:F1}M parameters, {r.DType}, batch {r.BatchSize} × {r.SequenceLength}, {r.Threads} threads, OMP_WAIT_POLICY {r.OmpWaitPolicy}: " +
+            $"{r.Parameters / 1e6:F1}M parameters, {r.DType}, batch {r.BatchSize} × {r.SequenceLength}, {r.Threads} threads, OMP_WAIT_POLICY {r.OmpWaitPolicy}, MKL {r.MklDispatch}: " +
             $"{r.TokensPerSecond:F0} tokens/s, {r.MsPerStep:F0} ms/step (best {r.BestMsPerStep:F0}), {r.AchievedGflops:F1} GFLOP/s = " +
             $"{r.ModelFlopsUtilisation:P1} of a {r.MatmulPeakGflops:F1} GFLOP/s matmul")));
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv,

@@ -6,14 +6,16 @@ namespace Hyperfit.Runtime;
 /// <summary>Process-wide set-up that must happen before TorchSharp's first use.</summary>
 public static class HyperfitRuntime
 {
-    /// <summary>Makes TorchSharp loadable on this host and sets OpenMP's wait policy to passive unless the
-    /// environment chose one (<see cref="OpenMpWaitPolicy"/>). Runs automatically when the Hyperfit assembly is
-    /// first touched; calling it again is cheap and rethrows a set-up failure with its message.</summary>
+    /// <summary>Makes TorchSharp loadable on this host, sets OpenMP's wait policy to passive unless the
+    /// environment chose one (<see cref="OpenMpWaitPolicy"/>), loads libtorch and, on AMD processors with AVX-512,
+    /// points its MKL at the AVX-512 kernels (<see cref="MklCpuDispatch"/>). Runs automatically when the Hyperfit
+    /// assembly is first touched; calling it again is cheap and rethrows a set-up failure with its message.</summary>
     /// <exception cref="IOException">TorchSharp's native library needed patching and could not be.</exception>
     public static void Initialize()
     {
         OpenMpWaitPolicy.Apply(); // before anything loads libtorch (and with it libgomp)
         LibStdCxxCompat.EnsureTorchSharpLoadable();
+        MklCpuDispatch.Apply();   // loads libtorch; before any matrix product (MKL picks its kernels once)
     }
 
     // A library normally should not use a module initializer (CA2255); here it is the point: any code that

@@ -23,12 +23,13 @@ namespace Hyperfit.Training;
 /// <param name="CpuMsPerStep">Processor time (user + system, all threads) per timed update. On a machine others load,
 /// wall time grows with their load while this grows much less, so tokens per CPU-second compare runs made at
 /// different loads better than tokens/s; with spinning OpenMP threads it would count the spinning too.</param>
+/// <param name="MklDispatch">Which of MKL's float32 kernels libtorch runs (<see cref="Runtime.MklCpuDispatch.Status"/>).</param>
 public sealed record TrainBenchmarkResult(
     [property: System.Text.Json.Serialization.JsonPropertyName("dtype")] string DType, int BatchSize, int SequenceLength, int Steps, long Parameters, int Threads,
     double MsPerStep, double TokensPerSecond, double FlopsPerToken, double AchievedGflops,
     double MatmulPeakGflops, double ModelFlopsUtilisation, long PeakRssBytes, double BestMsPerStep,
     string OmpWaitPolicy, TrainingPhaseTimes Phases, IReadOnlyList<OpFamilyTime>? OpFamilies, long WeightBytes, long AdamStateBytes,
-    long RssBeforeBytes, double CpuMsPerStep);
+    long RssBeforeBytes, double CpuMsPerStep, string MklDispatch);
 
 /// <summary>Times optimizer updates on random ids (the real <see cref="TrainingStep"/>, Adam included).</summary>
 public static class TrainBenchmark
@@ -76,7 +77,8 @@ public static class TrainBenchmark
         var peak = MatmulGflops(computeType, device, matmulSize);
         return new TrainBenchmarkResult(dtype, batchSize, sequenceLength, steps, parameters, get_num_threads(),
             seconds * 1000 / steps, tokensPerSecond, flopsPerToken, achieved, peak, achieved / peak, PeakRssBytes(), best,
-            Runtime.OpenMpWaitPolicy.Describe(), MedianPhases(phases), families, 4 * parameters, 8 * parameters, rssBefore, cpuMs / steps);
+            Runtime.OpenMpWaitPolicy.Describe(), MedianPhases(phases), families, 4 * parameters, 8 * parameters, rssBefore, cpuMs / steps,
+            Runtime.MklCpuDispatch.Status);
     }
 
     // Phase by phase, the median over the timed updates.
