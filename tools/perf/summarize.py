@@ -69,8 +69,8 @@ def main(path):
           "so for generation that column also credits it with leaving the second core free).")
     print()
     print("| work | model | Hyperfit (per round) | PyTorch + HF (per round, best variant) | ratio (median, range) | "
-          "ratio of tokens per CPU-second | peak RSS Hyperfit / peer |")
-    print("|---|---|---|---|---|---|---|")
+          "tokens per CPU-second Hyperfit / peer (medians) | ratio of tokens per CPU-second | peak RSS Hyperfit / peer |")
+    print("|---|---|---|---|---|---|---|---|")
     for (label, model), rounds in sorted(rows_of(records).items(), key=lambda kv: (kv[0][1], kv[0][0])):
         paired = [rounds[r] for r in sorted(rounds) if "hyperfit" in rounds[r] and "pytorch" in rounds[r]]
         if not paired:
@@ -79,11 +79,15 @@ def main(path):
         b = [p["pytorch"][0] for p in paired]
         ratios = [x / y for x, y in zip(a, b)]
         cpu_ratios = [p["hyperfit"][4] / p["pytorch"][4] for p in paired if p["hyperfit"][4] and p["pytorch"][4]]
+        per_cpu_a = [p["hyperfit"][4] for p in paired if p["hyperfit"][4]]
+        per_cpu_b = [p["pytorch"][4] for p in paired if p["pytorch"][4]]
+        per_cpu = (f"{statistics.median(per_cpu_a):.0f} / {statistics.median(per_cpu_b):.0f}"
+                   if per_cpu_a and per_cpu_b else "–")
         notes = sorted({p["pytorch"][2] for p in paired if p["pytorch"][2]})
         rss_a = max(p["hyperfit"][1] for p in paired) / 2**20
         rss_b = max(p["pytorch"][1] for p in paired) / 2**20
         print(f"| {label} | {model} | {fmt(a)} | {fmt(b)}{' (' + '/'.join(notes) + ')' if notes else ''} | "
-              f"**{statistics.median(ratios):.2f}×** ({min(ratios):.2f}-{max(ratios):.2f}) | "
+              f"**{statistics.median(ratios):.2f}×** ({min(ratios):.2f}-{max(ratios):.2f}) | {per_cpu} | "
               f"{f'{statistics.median(cpu_ratios):.2f}×' if cpu_ratios else '–'} | "
               f"{rss_a:.0f} / {rss_b:.0f} MiB |")
     return 0
