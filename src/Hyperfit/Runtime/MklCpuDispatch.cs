@@ -8,8 +8,9 @@ namespace Hyperfit.Runtime;
 /// <remarks>
 /// <para>MKL (linked into libtorch_cpu.so) chooses its code path through <c>mkl_serv_intel_cpu_true()</c>: on a
 /// non-Intel processor that returns 0 and sgemm runs <c>mkl_blas_def_sgemm_kernel_0_zen</c> (AVX2), whatever the
-/// processor supports. On this project's AMD EPYC (Zen 4) one-thread sgemm reached 51–71 GFLOP/s per CPU-second that
-/// way and 87–98 with MKL's AVX-512 kernels (docs/performance.md) — float32 training and prefill are mostly sgemm.
+/// processor supports. On this project's AMD EPYC (Zen 4), float32 training of a 16.9M Llama took 7–19 % less processor
+/// time per update with MKL's AVX-512 kernels, 1035–1266 → 1382–1391 tokens/s (docs/performance.md): float32
+/// training and prefill are mostly sgemm.
 /// MKL's own switches (<c>MKL_ENABLE_INSTRUCTIONS</c>, <c>MKL_DEBUG_CPU_TYPE</c>) are ignored on AMD.</para>
 /// <para>libtorch_cpu.so calls that function through its procedure linkage table, so after the library is loaded
 /// (and before MKL's first call) this points the table's slot at a six-byte native function that returns 1:
