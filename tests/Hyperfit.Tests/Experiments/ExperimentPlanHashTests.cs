@@ -42,6 +42,59 @@ public sealed class ExperimentPlanHashTests
             string.Create(CultureInfo.InvariantCulture, $"{name}: {lines.Count} steps, digest {actual} (pinned {steps}, {digest}):\n{string.Join('\n', lines)}"));
     }
 
+    [Fact]
+    public void Should_plan_one_tokenize_step_per_dataset_and_wire_each_model_to_its_own_data()
+    {
+        // Given a §6.2 spec: fiction and news variants, a Shuffle-1 of news (same data: shares news's tokenize step),
+        // and base decodings with and without a dataset key
+        using var fixture = new ExperimentFixture();
+        var json = ExperimentFixture.TwoDatasetSpec();
+        json["hyperfit"]!["variants"]!["news_shuffled"] = JsonNode.Parse("""{ "data": "../data/news.jsonl", "variant": "shuffle1" }""");
+        json["decoding"]!["base_vs_news"] = JsonNode.Parse("""{ "model": "base", "dataset": "news", "block_citations": true }""");
+        var spec = ExperimentSpec.Load(fixture.WriteSpec(json, "types.json"));
+
+        // When its plan is built
+        var plan = ExperimentPlan.Build(spec, fixture.Out);
+        ExperimentStep Step(string name) => plan.Steps.Single(s => s.Name == name);
+        string Data(string step) => Step(step).Inputs["data"]!.GetValue<string>();
+
+        // Then there is one tokenize step per distinct data file, named after the first variant hyperfitted on it
+        var fiction = Path.Combine(fixture.Root, "data", "hyperfit.jsonl");
+        var news = Path.Combine(fixture.Root, "data", "news.jsonl");
+        Assert.Equal(["tokenize-hyperfit-data-fiction", "tokenize-hyperfit-data-news"],
+            plan.Steps.Where(s => s.Kind == StepKind.TokenizeData).Select(s => s.Name));
+        Assert.Equal(fiction, Data("tokenize-hyperfit-data-fiction"));
+        Assert.Equal(news, Data("tokenize-hyperfit-data-news"));
+        // and each model trains on its own data
+        Assert.Equal((fiction, news, news), (Data("train-fiction-s42"), Data("train-news-s42"), Data("train-news_shuffled-s42")));
+        Assert.Equal("shuffle1", Step("train-news_shuffled-s42").Inputs["recipe"]!["variant"]!.GetValue<string>());
+        // and each decoding's dataset metrics and citation blocker read its model's data (base: the first variant's,
+        // or the one its dataset key names)
+        Assert.Contains("tokenize-hyperfit-data-news", Step("generate-news_blocked-press-s42").DependsOn);
+        Assert.Contains("tokenize-hyperfit-data-news", Step("generate-base_vs_news-press-s42").DependsOn);
+        Assert.Contains("tokenize-hyperfit-data-news", Step("evaluate-news_greedy-fiction-s42").DependsOn);
+        Assert.Contains("tokenize-hyperfit-data-fiction", Step("evaluate-fiction_greedy-fiction-s42").DependsOn);
+        Assert.Contains("tokenize-hyperfit-data-fiction", Step("evaluate-base_greedy-fiction-s42").DependsOn);
+        Assert.Contains("tokenize-hyperfit-data-news", Step("evaluate-base_vs_news-fiction-s42").DependsOn);
+        Assert.DoesNotContain("tokenize-hyperfit-data-fiction", Step("evaluate-news_greedy-fiction-s42").DependsOn);
+        Assert.Equal(plan.TokenizedDataFor(spec.Decoding.Single(d => d.Label == "news_greedy")),
+            Path.Combine(plan.StepDir("tokenize-hyperfit-data-news"), ExperimentPlan.TokenizedDataFile));
+        // and Table 3 scores the base model and every variant
+        Assert.Equal(["base", "fiction", "news", "news_shuffled"], plan.Steps.Where(s => s.Kind == StepKind.Reference).Select(s => s.Model).Distinct());
+    }
+
+    [Fact]
+    public void Should_give_a_labelled_variant_the_step_hashes_of_the_same_variant_listed()
+    {
+        // Given the tiny list spec and the same variants written as an object (hyperfit.data still set)
+        using var fixture = new ExperimentFixture();
+        var listed = ExperimentSpec.Load(fixture.WriteSpec());
+        var labelled = ExperimentSpec.Load(fixture.WriteSpec(s => s["hyperfit"]!["variants"] = JsonNode.Parse("""{ "hyperfitted": {}, "shuffle1": {} }"""), "object.json"));
+
+        // When both plans are built, then every step and input hash is the same: nothing is retrained
+        Assert.Equal(RootFreeHashes(ExperimentPlan.Build(listed, fixture.Out), fixture.Root), RootFreeHashes(ExperimentPlan.Build(labelled, fixture.Out), fixture.Root));
+    }
+
     /// <summary>"name hash" per step, in plan order; each hash is <see cref="ExperimentRunner.InputHash"/> of the step
     /// with <paramref name="root"/> replaced in its inputs, over its dependencies' root-free hashes.</summary>
     internal static List<string> RootFreeHashes(ExperimentPlan plan, string root)
