@@ -28,8 +28,9 @@ public sealed record AgreementSpec(IReadOnlyList<string> Models, string ContextS
 
 /// <summary>
 /// An experiment: the base model, the hyperfitting data and recipe, the model variants to train (each on the shared
-/// data or on its own, §6.2), context sets, decoding configurations, metrics, seeds and output sizes. Read from a snake_case JSON file (<see cref="Load"/>); relative
-/// paths resolve against the spec file's folder; everything is validated before any work starts. See docs/experiments.md.
+/// data or on its own, §6.2), context sets, decoding configurations, metrics, seeds and output sizes. Read from a
+/// snake_case JSON file (<see cref="Load"/>); relative paths resolve against the spec file's folder; everything is
+/// validated before any work starts. See docs/experiments.md.
 /// </summary>
 public sealed record ExperimentSpec
 {
