@@ -647,6 +647,17 @@ public sealed class HfTokenizer
             merges.Add(SplitMergeLine(line, "merges.txt", merges.Count));
         }
 
+        // transformers' GPT2Tokenizer defaults unk, bos and eos to <|endoftext|>: a folder with only these two files
+        // (no tokenizer_config.json) still has GPT-2's end-of-text token, split out of text as a special token.
+        const string endOfText = "<|endoftext|>";
+        if (vocab.TryGetValue(endOfText, out var endOfTextId))
+        {
+            settings.UnkToken ??= endOfText;
+            settings.BosToken ??= endOfText;
+            settings.EosToken ??= endOfText;
+            MergeAdded(added, [new AddedToken(endOfTextId, endOfText, true, false, false, false, false)]);
+        }
+
         var unk = settings.UnkToken is { } u && vocab.ContainsKey(u) ? u : null;
         var bpe = new BpeModel(vocab, merges, unk, false, false, false, "merges.txt");
         var core = new BpePipelineCore(vocab, bpe, null, TokenizerJsonPipeline.ByteLevel(addPrefixSpace, true), TokenizerJsonPipeline.ByteLevelDecode);
