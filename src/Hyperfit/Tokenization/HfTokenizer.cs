@@ -236,7 +236,7 @@ public sealed class HfTokenizer
             }
         }
 
-        return _core.Decode(kept, IdToToken);
+        return _core.Decode(kept, IdToToken, _specialIds.Contains);
     }
 
     /// <summary>The vocabulary string of a token (byte-level tokens in GPT-2's table form, e.g. "Ġthe"), or null.</summary>
@@ -666,6 +666,28 @@ public sealed class HfTokenizer
 
     private static HfTokenizer LoadSentencePiece(string path, List<AddedToken> added, Settings settings)
     {
+        SentencePieceModel? bpe;
+        try
+        {
+            bpe = SentencePieceModel.TryRead(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or IOException)
+        {
+            throw new TokenizerLoadException($"tokenizer.model: not a usable SentencePiece model: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (bpe is not null)
+        {
+            var (bosId, eosId) = (bpe.BosId, bpe.EosId);
+            settings.FallbackBosId = bosId ?? settings.FallbackBosId;
+            settings.FallbackEosId = eosId;
+            settings.FallbackUnkId = bpe.UnknownId >= 0 ? bpe.UnknownId : null;
+            settings.ExtraSpecialIds = new[] { bosId, eosId, settings.FallbackUnkId }.OfType<int>().ToList();
+            // LlamaTokenizer's default: BOS yes, EOS no; tokenizer_config.json's flags override.
+            settings.DefaultPrefix = bosId is { } bos ? [bos] : [];
+            return new HfTokenizer("SentencePiece (tokenizer.model)", new SentencePieceBpeCore(bpe), added, settings, byteLevel: false);
+        }
+
         SentencePieceTokenizer sp;
         try
         {
