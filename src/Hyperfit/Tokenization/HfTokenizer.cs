@@ -312,6 +312,17 @@ public sealed class HfTokenizer
         public List<int> ExtraSpecialIds = [];
     }
 
+    /// <summary>True when the folder holds tokenizer files <see cref="Load"/> reads (tokenizer.json, tokenizer.model,
+    /// vocab.json or merges.txt). Many model folders ship weights and config only; commands that need no text work
+    /// on those and say that no tokenizer is present.</summary>
+    public static bool Exists(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        return Array.Exists(TokenizerFiles, f => File.Exists(Path.Combine(modelDirectory, f)));
+    }
+
+    private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt"];
+
     /// <summary>Loads the tokenizer of a Hugging Face model folder.</summary>
     /// <exception cref="TokenizerLoadException">Files are missing, invalid or unsupported (one-line message).</exception>
     public static HfTokenizer Load(string modelDirectory)
