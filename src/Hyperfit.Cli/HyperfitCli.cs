@@ -21,6 +21,7 @@ public static class HyperfitCli
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());
+        root.Add(new Command("annotate", "Human preference study (Appendix A).") { AnnotateServeCommand.Create() }); // until AnnotateCommand lands
         return root;
     }
 
