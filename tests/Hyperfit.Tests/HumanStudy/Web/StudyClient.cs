@@ -9,9 +9,11 @@ internal sealed partial class StudyClient : IDisposable
 {
     private readonly HttpClientHandler _handler;
 
-    public StudyClient(Uri baseUrl)
+    /// <param name="cookies">A jar to share with an earlier client (the same browser after a server restart); cookies
+    /// of 127.0.0.1 go to every port.</param>
+    public StudyClient(Uri baseUrl, CookieContainer? cookies = null)
     {
-        _handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseProxy = false };
+        _handler = new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false, UseProxy = false };
         Http = new HttpClient(_handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
