@@ -68,7 +68,7 @@ internal static class AnnotationPages
         var body = new StringBuilder();
         body.Append("<h1 class=\"page\">Study <code>").Append(HtmlText.Encode(studyName)).Append("</code></h1>")
             .Append("<p class=\"sub\">Progress as of ").Append(HtmlText.Encode(now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv))).Append(" UTC · ")
-            .Append("each item needs ").Append(progress.Items == 0 ? "3" : (progress.VotesNeeded / progress.Items).ToString(Inv))
+            .Append("each item needs ").Append((progress.Items == 0 ? 3 : progress.VotesNeeded / progress.Items).ToString(Inv))
             .Append(" independent answers (§4).</p>");
         body.Append("<div class=\"stats\">")
             .Append(Stat("Votes", progress.Votes, progress.VotesNeeded, "needed"))
@@ -85,14 +85,15 @@ internal static class AnnotationPages
 
         body.Append("<h2>Progress by comparison, length and context set</h2><table id=\"progress\"><thead><tr>")
             .Append("<th>Comparison</th><th>Model</th><th class=\"num\">Length</th><th>Context set</th><th class=\"num\">Items</th>")
-            .Append("<th>Complete</th><th class=\"num\">Votes</th><th class=\"num\">Open holds</th><th class=\"num\">Late votes</th></tr></thead><tbody>");
+            .Append("<th>Votes</th><th class=\"num\">Complete items</th><th class=\"num\">Open holds</th><th class=\"num\">Late votes</th></tr></thead><tbody>");
+        var perItem = progress.Items == 0 ? 3 : progress.VotesNeeded / progress.Items;
         foreach (var row in progress.Rows)
         {
             body.Append("<tr><td>").Append(HtmlText.Encode(row.Comparison)).Append("</td><td>")
                 .Append(HtmlText.Encode(models.GetValueOrDefault(row.Comparison, ""))).Append("</td><td class=\"num\">").Append(row.Length)
                 .Append("</td><td>").Append(HtmlText.Encode(row.ContextSet)).Append("</td><td class=\"num\">").Append(row.Items)
-                .Append("</td><td>").Append(Meter(row.Complete, row.Items)).Append(row.Complete).Append(" / ").Append(row.Items)
-                .Append("</td><td class=\"num\">").Append(row.Votes).Append("</td><td class=\"num\">").Append(row.OpenHolds)
+                .Append("</td><td>").Append(Meter(row.Votes, row.Items * perItem)).Append(row.Votes).Append(" / ").Append(row.Items * perItem)
+                .Append("</td><td class=\"num\">").Append(row.Complete).Append(" / ").Append(row.Items).Append("</td><td class=\"num\">").Append(row.OpenHolds)
                 .Append("</td><td class=\"num\">").Append(row.LateVotes).Append("</td></tr>");
         }
 

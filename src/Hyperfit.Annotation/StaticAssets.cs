@@ -71,6 +71,7 @@ internal static class StaticAssets
         th { font: 600 12px/1.2 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); background: #fafbfc; }
         td.num, th.num { text-align: right; }
         tr:last-child td { border-bottom: 0; }
+        table + p.sub { margin-top: 12px; }
         .meter { display: inline-block; vertical-align: middle; width: 120px; height: 8px; border-radius: 4px; overflow: hidden; margin-right: 8px; }
         .tag { font-size: 12px; padding: 1px 8px; border-radius: 999px; background: var(--ground); color: var(--muted); }
         .tag.revoked { background: #fbeaea; color: var(--bad); }
