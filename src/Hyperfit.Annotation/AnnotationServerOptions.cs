@@ -14,7 +14,7 @@ public sealed record AnnotationServerOptions
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>The TCP port; 0 takes a free one (see <see cref="RunningAnnotationServer.Url"/>).</summary>
-    public int Port { get; init; } = 5000;
+    public int Port { get; init; } = 5290;
 
     /// <summary>How long an item handed to an annotator stays reserved for them (Appendix A's stream of items; see
     /// <see cref="StudyAssignment.Hold"/>).</summary>

@@ -15,7 +15,7 @@ public static class AnnotateServeCommand
     {
         var study = new Option<string>("--study") { Description = "study folder (made by 'hyperfit annotate build')", Required = true };
         var host = new Option<string>("--host") { Description = "IP address to listen on (loopback by default; use a TLS reverse proxy to reach annotators)", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port (0 takes a free one)", DefaultValueFactory = _ => 5000 };
+        var port = new Option<int>("--port") { Description = "TCP port (0 takes a free one)", DefaultValueFactory = _ => new Uri(AnnotateCommand.DefaultUrl).Port }; // the port invite's links assume
         var hold = new Option<double>("--hold-minutes")
         {
             Description = "how long an item stays reserved for the annotator it was shown to",

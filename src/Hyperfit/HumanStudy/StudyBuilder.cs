@@ -146,9 +146,9 @@ public static class StudyBuilder
         var plan = ExperimentPlan.Build(spec, run);
 
         var labels = spec.Decoding.Select(d => d.Label).ToList(); // the §6.3 sweep's greedy runs are not study material
-        var comparisons = Select(request.Comparisons, labels, "comparisons", labels);
+        var comparisons = Select(request.Comparisons, labels, "comparisons");
         var setLabels = spec.ContextSets.Select(s => s.Label).ToList();
-        var sets = Select(request.ContextSets, setLabels, "context_sets", setLabels);
+        var sets = Select(request.ContextSets, setLabels, "context_sets");
         var seeds = request.Seeds.Count == 0 ? [spec.Seeds[0]] : request.Seeds.ToList();
         foreach (var seed in seeds.Where(s => !spec.Seeds.Contains(s)))
         {
@@ -195,7 +195,7 @@ public static class StudyBuilder
         var fingerprint = TokenizerFingerprint.Compute(request.TokenizerDirectory);
         var contexts = new Dictionary<string, (List<Context> List, Dictionary<string, Context> ByIds)>(StringComparer.Ordinal);
         var allContexts = new Dictionary<string, Context>(StringComparer.Ordinal);
-        foreach (var reference in request.References.Where(r => request.ContextSets.Count == 0 || request.ContextSets.Contains(r.Label)))
+        foreach (var reference in request.References) // all of them, so that a generation of an unselected set is recognised (and skipped)
         {
             var read = ReadReferences(reference.Label, reference.Path, inputs, fingerprint);
             foreach (var (key, context) in read.ByIds)
@@ -220,7 +220,8 @@ public static class StudyBuilder
         var continuations = new List<Continuation>();
         foreach (var generations in request.Generations.Where(g => request.Comparisons.Count == 0 || request.Comparisons.Contains(g.Label)))
         {
-            continuations.AddRange(ReadGenerations(generations.Label, generations.Label, 0, generations.Path, contexts, inputs, fingerprint));
+            continuations.AddRange(ReadGenerations(generations.Label, generations.Label, 0, generations.Path, contexts, inputs, fingerprint)
+                .Where(c => request.ContextSets.Count == 0 || request.ContextSets.Contains(c.Context.Set)));
         }
 
         foreach (var comparison in request.Comparisons.Where(c => request.Generations.All(g => g.Label != c)))
@@ -301,14 +302,14 @@ public static class StudyBuilder
         }
     }
 
-    private static List<string> Select(IReadOnlyList<string> asked, List<string> known, string field, List<string> all)
+    private static List<string> Select(IReadOnlyList<string> asked, List<string> known, string field)
     {
         foreach (var label in asked.Where(a => !known.Contains(a)))
         {
             throw new ArgumentException($"{field}: the run has no '{label}' (it has: {string.Join(", ", known)})", field);
         }
 
-        return asked.Count == 0 ? all : [.. asked.Distinct()];
+        return asked.Count == 0 ? known : [.. asked.Distinct()];
     }
 
     private static void Unique(IEnumerable<string> labels, string field)
