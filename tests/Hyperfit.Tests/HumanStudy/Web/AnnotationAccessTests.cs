@@ -11,7 +11,7 @@ namespace Hyperfit.Tests.HumanStudy.Web;
 /// </summary>
 public sealed class AnnotationAccessTests : IDisposable
 {
-    private readonly TinyStudy _study = new(contextsPerSet: 1);
+    private readonly WebStudy _study = new(contextsPerSet: 1);
 
     public enum Caller
     {

@@ -12,7 +12,7 @@ namespace Hyperfit.Tests.HumanStudy.Web;
 /// </summary>
 public sealed class AnnotationBrowserTests : IDisposable
 {
-    private readonly TinyStudy _study = new(contextsPerSet: 1); // 8 items
+    private readonly WebStudy _study = new(contextsPerSet: 1); // 8 items
 
     public static string Screenshots => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
@@ -107,7 +107,7 @@ public sealed class AnnotationBrowserTests : IDisposable
         // When the admin signs in, Then the progress page shows each comparison × length × context set and the accounts
         await page.GotoAsync(server.LoginLink(token).AbsoluteUri);
         await Expect(page).ToHaveURLAsync(new Uri(server.Url, "admin").AbsoluteUri); // polls: the refresh may come before or after load
-        await Expect(page.Locator("#progress tbody tr")).ToHaveCountAsync(TinyStudy.Comparisons.Length * TinyStudy.ContextSets.Length * 2);
+        await Expect(page.Locator("#progress tbody tr")).ToHaveCountAsync(WebStudy.Comparisons.Length * WebStudy.ContextSets.Length * 2);
         await Expect(page.Locator("#progress")).ToContainTextAsync("hyperfitted_greedy");
         await Expect(page.Locator("#accounts")).ToContainTextAsync("alice");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "admin.png"), FullPage = true });

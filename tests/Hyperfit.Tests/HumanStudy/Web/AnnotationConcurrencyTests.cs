@@ -14,7 +14,7 @@ public sealed class AnnotationConcurrencyTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(50);
 
-    private readonly TinyStudy _study = new(contextsPerSet: 5); // 2 comparisons × 2 sets × 5 = 20 pairs, × 2 lengths = 40 items
+    private readonly WebStudy _study = new(contextsPerSet: 5); // 2 comparisons × 2 sets × 5 = 20 pairs, × 2 lengths = 40 items
 
     public void Dispose() => _study.Dispose();
 

@@ -16,7 +16,7 @@ public sealed partial class AnnotationKillTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly TinyStudy _study = new(contextsPerSet: 5);
+    private readonly WebStudy _study = new(contextsPerSet: 5);
 
     public void Dispose() => _study.Dispose();
 

@@ -12,7 +12,7 @@ namespace Hyperfit.Tests.HumanStudy.Web;
 /// refusals that store nothing, headers, logs, and the database faults (locked → 503, broken → 500).</summary>
 public sealed class AnnotationServerTests : IDisposable
 {
-    private readonly TinyStudy _study = new(contextsPerSet: 1);
+    private readonly WebStudy _study = new(contextsPerSet: 1);
     private readonly ConcurrentQueue<string> _log = new();
 
     public void Dispose() => _study.Dispose();
@@ -342,7 +342,7 @@ public sealed class AnnotationServerTests : IDisposable
 
         // Then the page shows the design's names and counts, and both exports hold the two votes
         Assert.Equal(HttpStatusCode.OK, status);
-        foreach (var name in TinyStudy.Comparisons.Concat(TinyStudy.ContextSets))
+        foreach (var name in WebStudy.Comparisons.Concat(WebStudy.ContextSets))
         {
             Assert.Contains(name, html, StringComparison.Ordinal);
         }
@@ -373,7 +373,7 @@ public sealed class AnnotationServerTests : IDisposable
     /// <summary>What an annotator must never see: the design's labels and the words that tell the texts apart.</summary>
     internal static void AssertNoStudyData(string html)
     {
-        foreach (var secret in TinyStudy.Comparisons.Concat(TinyStudy.ContextSets).Concat(["model", "generated", "original", "vote_id", "hyperfit_session"]))
+        foreach (var secret in WebStudy.Comparisons.Concat(WebStudy.ContextSets).Concat(["model", "generated", "original", "vote_id", "hyperfit_session"]))
         {
             Assert.DoesNotContain(secret, html, StringComparison.OrdinalIgnoreCase);
         }

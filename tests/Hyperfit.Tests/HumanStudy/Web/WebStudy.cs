@@ -12,7 +12,7 @@ namespace Hyperfit.Tests.HumanStudy.Web;
 /// tokens each) and generations files of two comparisons. Paragraph breaks in the texts exercise the page's paragraphs.
 /// The labels (comparisons, models, context sets) use no word of the texts, so a page that shows one leaks it.
 /// </summary>
-internal sealed class TinyStudy : IDisposable
+internal sealed class WebStudy : IDisposable
 {
     public static readonly string[] Comparisons = ["hyperfitted_greedy", "base_top_p"];
 
@@ -29,7 +29,7 @@ internal sealed class TinyStudy : IDisposable
     private readonly TempDirectory _dir = new();
 
     /// <param name="contextsPerSet">Contexts per set: pairs = 2 comparisons × 2 sets × this.</param>
-    public TinyStudy(int contextsPerSet = 5, int seed = 7)
+    public WebStudy(int contextsPerSet = 5, int seed = 7)
     {
         var random = new Random(seed);
         var documents = Enumerable.Range(0, 8 * contextsPerSet + 8).Select(_ => Document(random)).ToList();
