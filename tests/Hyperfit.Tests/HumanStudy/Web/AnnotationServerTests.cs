@@ -308,6 +308,26 @@ public sealed class AnnotationServerTests : IDisposable
         Assert.Contains(_log, line => line.StartsWith("error: GET /annotate", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task Should_MarkCookiesSecure_FromAProxysHttps_OnlyWhenToldItIsBehindOne(bool behindProxy, bool secure)
+    {
+        // Given a server with or without --behind-proxy, and a sign-in that a loopback proxy forwarded from https
+        var token = _study.Invite("alice");
+        await using var server = await AnnotationServer.StartAsync(new AnnotationServerOptions { StudyDirectory = _study.Directory, Port = 0, BehindProxy = behindProxy });
+        using var client = new StudyClient(server.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"login?token={Uri.EscapeDataString(token)}", UriKind.Relative));
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+
+        // When it is answered, Then the session cookie is Secure exactly when the forwarded scheme is believed
+        using var response = await client.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("hyperfit_session=", StringComparison.Ordinal));
+        Assert.Equal(secure, session.Split(';').Any(part => part.Trim().Equals("secure", StringComparison.OrdinalIgnoreCase)));
+    }
+
     [Fact]
     public async Task Should_Answer404And405_WithPages()
     {
