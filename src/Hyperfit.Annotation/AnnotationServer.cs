@@ -1,3 +1,4 @@
+using Hyperfit.IO;
 using System.Globalization;
 using System.Net;
 using Hyperfit.HumanStudy;
@@ -144,6 +145,19 @@ public static class AnnotationServer
             return Task.CompletedTask;
         });
 
+        // Several servers (or invite/revoke) may share a study; a rebuild (exclusive) may not run while one serves.
+        OutputLock folderLock;
+        try
+        {
+            folderLock = OutputLock.AcquireShared(options.StudyDirectory, "hyperfit annotate serve");
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            gate.Dispose();
+            throw;
+        }
+
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -152,12 +166,13 @@ public static class AnnotationServer
         {
             await app.DisposeAsync().ConfigureAwait(false);
             gate.Dispose();
+            folderLock.Dispose();
             throw new IOException(string.Create(CultureInfo.InvariantCulture,
                 $"port: cannot listen on {options.Host}:{options.Port} ({e.Message.Split('\n')[0]}); choose another --port, or 0 for a free one"), e);
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningAnnotationServer(app, new Uri(bound.EndsWith('/') ? bound : bound + "/"), gate);
+        return new RunningAnnotationServer(app, new Uri(bound.EndsWith('/') ? bound : bound + "/"), gate, folderLock);
     }
 
     private static IPAddress ParseHost(string host) => host switch

@@ -7,12 +7,14 @@ public sealed class RunningAnnotationServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly StudyWriteGate _gate;
+    private readonly Hyperfit.IO.OutputLock _folderLock;
     private int _stopped;
 
-    internal RunningAnnotationServer(WebApplication app, Uri url, StudyWriteGate gate)
+    internal RunningAnnotationServer(WebApplication app, Uri url, StudyWriteGate gate, Hyperfit.IO.OutputLock folderLock)
     {
         _app = app;
         _gate = gate;
+        _folderLock = folderLock;
         Url = url;
     }
 
@@ -35,6 +37,7 @@ public sealed class RunningAnnotationServer : IAsyncDisposable
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+        _folderLock.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
