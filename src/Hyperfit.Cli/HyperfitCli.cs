@@ -18,6 +18,7 @@ public static class HyperfitCli
         root.Add(PretrainCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
+        root.Add(DownstreamCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hyperfit.Evaluation.Downstream;
+
+/// <summary>The one serializer of downstream results: snake_case names, unknown members rejected on reading, nulls
+/// written (null = not computed).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectRequiredConstructorParameters = true,
+    WriteIndented = true)]
+[JsonSerializable(typeof(DownstreamReport))]
+[JsonSerializable(typeof(DownstreamPrediction))]
+public sealed partial class DownstreamJsonContext : JsonSerializerContext
+{
+    /// <summary>The same contract without indentation, for one-line JSONL records.</summary>
+    public static DownstreamJsonContext Compact { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        WriteIndented = false,
+    });
+}
