@@ -17,7 +17,7 @@ public static class DownstreamMarkdown
         md.Append(report.Benchmark == "mmlu" ? "# MMLU" : "# GLUE").Append(" — ").Append(report.Scoring).Append(" scoring\n\n");
         md.Append("- Reference: ").Append(report.Reference).Append('\n');
         md.Append("- Data: `").Append(report.Data).Append("` (").Append(report.Layout).Append("), split ").Append(report.Split).Append('\n');
-        md.Append("- Max prompt length: ").Append(report.MaxLength?.ToString(Inv) ?? "each model's max positions").Append(" tokens");
+        md.Append("- Max prompt length: ").Append(report.MaxLength is { } max ? max.ToString(Inv) + " tokens" : "each model's max positions");
         if (report.Seed is { } seed)
         {
             md.Append("; shot sampling seed ").Append(seed.ToString(Inv));

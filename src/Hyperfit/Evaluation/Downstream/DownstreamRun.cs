@@ -26,13 +26,14 @@ public static class DownstreamRun
         var settings = request.Settings;
         var maxShots = settings.Shots.Max();
 
-        // Everything that can fail on bad input fails here, before a model is loaded.
+        // Everything that can fail on bad input fails here, before a model is loaded (and before anything is printed).
+        var summary = new List<string>();
         MmluDataset? mmlu = null;
         GlueDataset[] glue = [];
         if (request.Benchmark == DownstreamRequest.Mmlu)
         {
             mmlu = MmluDataset.Load(request.DataDir, request.Split, maxShots);
-            log($"{mmlu.QuestionCount} questions in {mmlu.Subjects.Count} subjects ({mmlu.Layout}, {mmlu.Split})");
+            summary.Add($"{mmlu.QuestionCount} questions in {mmlu.Subjects.Count} subjects ({mmlu.Layout}, {mmlu.Split})");
         }
         else
         {
@@ -45,7 +46,7 @@ public static class DownstreamRun
                     throw new InvalidDataException($"{data.ValidationFile}: {maxShots} shots asked for but the {data.Task.Name} training split has {data.Train.Count} examples");
                 }
 
-                log($"{data.Task.Name}: {data.Validation.Count} dev and {data.Train.Count} training examples ({data.Layout})");
+                summary.Add($"{data.Task.Name}: {data.Validation.Count} dev and {data.Train.Count} training examples ({data.Layout})");
             }
         }
 
@@ -57,6 +58,7 @@ public static class DownstreamRun
             DownstreamEngine.ResolveMaxLength(config, settings.MaxLength);
             return tokenizer;
         }).ToArray();
+        summary.ForEach(log);
 
         var models = new List<DownstreamModelResult>();
         for (var m = 0; m < request.ModelDirs.Count; m++)
