@@ -119,9 +119,12 @@ public static class ChoiceScorer
             }
         }
 
-        using var cache = model.CreateKvCache(longest + Math.Max(extra, 1));
+        // The cache is only kept when some answer has more than one token (single-token answers, such as MMLU's
+        // letters, are all scored by the context forward's last position); a batch without padding needs no mask.
+        using var cache = extra > 0 ? model.CreateKvCache(longest + extra) : null;
         var inputIds = tensor(ids, [rows, longest], device: device);                               // (B, T)
-        var inputMask = tensor(mask, [rows, longest], device: device);                             // (B, T)
+        var padded = batch.Any(i => requests[i].Context.Length < longest);
+        var inputMask = padded ? tensor(mask, [rows, longest], device: device) : null;              // (B, T)
         var logits = model.forward(new CausalLMInput(inputIds, inputMask, Cache: cache, LogitsToKeep: scoreContext ? 0 : 1));
         var last = logits.narrow(1, logits.shape[1] - 1, 1).squeeze(1).to_type(ScalarType.Float32).log_softmax(-1); // (B, V)
         var lastHost = last.cpu().data<float>().ToArray();                                         // sync point
@@ -158,7 +161,7 @@ public static class ChoiceScorer
 
         if (pairs.Count > 0)
         {
-            ScoreRest(model, requests, batch, longest, mask, pairs, cache, device, logLikelihoods, greedy);
+            ScoreRest(model, requests, batch, longest, mask, pairs, cache!, device, logLikelihoods, greedy);
         }
 
         for (var r = 0; r < rows; r++)
