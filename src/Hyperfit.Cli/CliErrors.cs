@@ -20,7 +20,7 @@ public static class CliErrors
                                        or TokenizerLoadException or ArgumentException or IOException or UnauthorizedAccessException
                                        or InvalidDataException or FormatException or Training.TrainingException)
         {
-            return Fail(e.Message);
+            return Fail(WithoutParameterName(e));
         }
         catch (OperationCanceledException)
         {
@@ -41,6 +41,20 @@ public static class CliErrors
     {
         Console.Error.WriteLine($"error: {FirstLine(message)}");
         return 1;
+    }
+
+    /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'x')" .NET appends: the library's
+    /// messages already name the field.</summary>
+    private static string WithoutParameterName(Exception e)
+    {
+        var message = FirstLine(e.Message);
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            var suffix = $" (Parameter '{name}')";
+            message = message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+        }
+
+        return message;
     }
 
     private static string FirstLine(string message)

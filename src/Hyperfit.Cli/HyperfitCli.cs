@@ -4,7 +4,7 @@ using Hyperfit.Cli.Commands;
 namespace Hyperfit.Cli;
 
 /// <summary>The <c>hyperfit</c> command: parses arguments and hands over to the library.</summary>
-public static class HyperfitCli
+public static partial class HyperfitCli
 {
     public static RootCommand Build()
     {
@@ -16,12 +16,15 @@ public static class HyperfitCli
         root.Add(DataCommand.Create());
         root.Add(TrainCommand.Create());
         root.Add(PretrainCommand.Create());
+        root.Add(ExportJobCommand.Create());
+        root.Add(ImportRunCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
         root.Add(DownstreamCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());
+        root.Add(AnnotateCommand.Create());
         return root;
     }
 
@@ -33,7 +36,7 @@ public static class HyperfitCli
         {
             foreach (var error in parse.Errors)
             {
-                Console.Error.WriteLine($"error: {error.Message}");
+                Console.Error.WriteLine($"error: {Readable(error.Message)}");
             }
 
             Console.Error.WriteLine("Run 'hyperfit --help' for usage.");
@@ -42,4 +45,17 @@ public static class HyperfitCli
 
         return parse.Invoke();
     }
+
+    /// <summary>System.CommandLine names .NET types in its parse errors (<c>System.Nullable`1[System.Int32]</c>); say
+    /// what a user typed wrong instead.</summary>
+    public static string Readable(string message) => NetType().Replace(message, m => m.Groups[1].Value switch
+    {
+        "Int32" or "Int64" => "'an integer'",
+        "Double" or "Single" => "'a number'",
+        "Boolean" => "'true or false'",
+        var other => $"'{other}'",
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'(?:System\.Nullable`1\[)?System\.(\w+)\]?'")]
+    private static partial System.Text.RegularExpressions.Regex NetType();
 }

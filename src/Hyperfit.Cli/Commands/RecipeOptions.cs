@@ -20,27 +20,35 @@ internal sealed class RecipeOptions
     private readonly Option<int?> _maxUpdates;
     private readonly Option<int?> _valEvery;
     private readonly Option<int?> _valSequences;
+    private readonly Option<int?> _ttrContextTokens;
     private readonly Option<int?> _checkpointEvery;
     private readonly Option<int?> _gradAccum;
     private readonly Option<string?> _dtype;
     private readonly Option<string?> _variant;
     private readonly Option<long?> _seed;
     private readonly Option<bool> _resume;
+    private readonly Option<double> _checkpointMinutes;
+    private readonly Option<bool> _ignoreDiskSpace;
+    private readonly Option<bool> _dropCheckpoint;
     private readonly Option<string> _device;
     private readonly Option<string> _textField;
     private readonly Option<int?>? _warmupUpdates;
     private readonly Option<double?>? _weightDecay;
     private readonly Option<double?>? _clipGradNorm;
+    private readonly bool _runsHere;
 
     /// <param name="preset">The recipe the file and the options override, described in the help texts.</param>
     /// <param name="pretraining">Adds <c>--warmup-updates</c>, <c>--weight-decay</c> and <c>--clip-grad-norm</c>.</param>
-    public RecipeOptions(HyperfitRecipe preset, string presetName, bool pretraining)
+    /// <param name="outputDescription">Help text of <c>--out</c>; null: a training run's output folder.</param>
+    /// <param name="runsHere">False for <c>export-job</c>: no <c>--resume</c>, checkpoint-handling or <c>--device</c> options (the run happens elsewhere).</param>
+    public RecipeOptions(HyperfitRecipe preset, string presetName, bool pretraining, string? outputDescription = null, bool runsHere = true)
     {
+        _runsHere = runsHere;
         Preset = preset;
         string Default(object value) => FormattableString.Invariant($"({presetName}: {value})");
         _model = CommonOptions.Model("Hugging Face model folder to start from (weights, config.json, tokenizer)");
         _data = new Option<string>("--data") { Description = "training text: .txt (blank-line separated), .jsonl or .parquet", Required = true };
-        _output = new Option<string>("--out") { Description = "output folder: training_log.json, checkpoint/, final/", Required = true };
+        _output = new Option<string>("--out") { Description = outputDescription ?? "output folder: training_log.json, checkpoint/, final/", Required = true };
         _config = new Option<string?>("--config") { Description = $"recipe JSON (snake_case keys) over the {presetName} preset; options below override it" };
         _epochs = new Option<int?>("--epochs") { Description = $"epochs {Default(preset.Epochs)}" };
         _lr = new Option<double?>("--lr") { Description = $"learning rate, the peak one under warmup_cosine {Default(preset.LearningRate)}" };
@@ -50,12 +58,20 @@ internal sealed class RecipeOptions
         _maxUpdates = new Option<int?>("--max-updates") { Description = "stop after this many updates; overrides --epochs (§6.3)" };
         _valEvery = new Option<int?>("--val-every") { Description = "validate every N updates (0: never)" };
         _valSequences = new Option<int?>("--val-sequences") { Description = "held-out validation sequences" };
+        _ttrContextTokens = new Option<int?>("--ttr-context-tokens") { Description = $"context tokens of the validation generations (below --seq-len) {Default(preset.TtrContextTokens)}" };
         _checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N updates (0: only on Ctrl-C)" };
         _gradAccum = new Option<int?>("--grad-accum") { Description = "micro-batches per update (must divide --batch-size)" };
         _dtype = new Option<string?>("--dtype") { Description = $"float32, or bfloat16 compute with float32 master weights {Default(preset.DType)}" };
         _variant = new Option<string?>("--variant") { Description = "none, shuffle1 or shuffle-all (§6.1)" };
         _seed = new Option<long?>("--seed") { Description = "seed for sampling, data order and torch" };
-        _resume = new Option<bool>("--resume") { Description = "continue the run checkpointed in --out" };
+        _resume = new Option<bool>("--resume") { Description = "continue the run checkpointed in --out (also to extend a finished one with more --epochs/--max-updates)" };
+        _checkpointMinutes = new Option<double>("--checkpoint-minutes")
+        {
+            Description = "also checkpoint when this many minutes passed since the last one (0: off)",
+            DefaultValueFactory = _ => TrainerOptions.DefaultCheckpointInterval.TotalMinutes,
+        };
+        _ignoreDiskSpace = new Option<bool>("--ignore-disk-space") { Description = "start even when the free space looks too small for checkpoints + final model" };
+        _dropCheckpoint = new Option<bool>("--drop-checkpoint") { Description = "delete checkpoint/ (3× the model) after a successful run" };
         _device = CommonOptions.Device();
         _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
         if (pretraining)
@@ -73,9 +89,13 @@ internal sealed class RecipeOptions
         Option[] options =
         [
             _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
-            _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _device, _textField,
+            _ttrContextTokens, _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _textField,
         ];
-        foreach (var option in options.Concat(new Option?[] { _warmupUpdates, _weightDecay, _clipGradNorm }.OfType<Option>()))
+        // --resume, checkpoint and device options concern a run on this machine; export-job's run happens elsewhere.
+        Option?[] extra = _runsHere
+            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _warmupUpdates, _weightDecay, _clipGradNorm]
+            : [_warmupUpdates, _weightDecay, _clipGradNorm];
+        foreach (var option in options.Concat(extra.OfType<Option>()))
         {
             command.Add(option);
         }
@@ -95,6 +115,7 @@ internal sealed class RecipeOptions
             MaxUpdates = parse.GetValue(_maxUpdates) ?? basis.MaxUpdates,
             ValidateEvery = parse.GetValue(_valEvery) ?? basis.ValidateEvery,
             ValidationSequences = parse.GetValue(_valSequences) ?? basis.ValidationSequences,
+            TtrContextTokens = parse.GetValue(_ttrContextTokens) ?? basis.TtrContextTokens,
             CheckpointEvery = parse.GetValue(_checkpointEvery) ?? basis.CheckpointEvery,
             GradientAccumulationSteps = parse.GetValue(_gradAccum) ?? basis.GradientAccumulationSteps,
             DType = parse.GetValue(_dtype) is { } d ? NormaliseDType(d) : basis.DType,
@@ -106,9 +127,30 @@ internal sealed class RecipeOptions
         }).Validate();
     }
 
+    public string ModelDirectory(ParseResult parse) => parse.GetValue(_model)!;
+
+    public string DataPath(ParseResult parse) => parse.GetValue(_data)!;
+
+    public string OutputDirectory(ParseResult parse) => parse.GetValue(_output)!;
+
+    public string TextField(ParseResult parse) => parse.GetValue(_textField)!;
+
+    /// <summary>True when <c>--dtype</c> was given (a recipe file's dtype is not an explicit choice here).</summary>
+    public bool DTypeGiven(ParseResult parse) => parse.GetValue(_dtype) is not null;
+
     /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
-    public int Run(ParseResult parse) => TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!,
-        parse.GetValue(_output)!, parse.GetValue(_resume), parse.GetValue(_device)!, parse.GetValue(_textField)!);
+    public int Run(ParseResult parse)
+    {
+        var minutes = parse.GetValue(_checkpointMinutes);
+        if (!(minutes >= 0) || double.IsInfinity(minutes))
+        {
+            throw new ArgumentException($"--checkpoint-minutes: {minutes} must be 0 (off) or a positive number of minutes");
+        }
+
+        return TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!, parse.GetValue(_output)!, parse.GetValue(_resume),
+            parse.GetValue(_device)!, parse.GetValue(_textField)!, minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
+            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint));
+    }
 
     private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch
     {

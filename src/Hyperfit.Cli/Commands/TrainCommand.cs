@@ -22,17 +22,12 @@ public static class TrainCommand
 
     /// <summary>Loads the data and model, trains (with a progress bar on a terminal, plain lines otherwise), handles
     /// Ctrl-C and saves the final model. Shared by <c>train</c> and <c>pretrain</c>.</summary>
-    internal static int Run(HyperfitRecipe recipe, string modelDir, string dataPath, string outDir, bool resume, string device, string textField)
+    internal static int Run(HyperfitRecipe recipe, string modelDir, string dataPath, string outDir, bool resume, string device, string textField,
+        TimeSpan? checkpointInterval = null, bool ignoreDiskSpace = false, bool dropCheckpoint = false)
     {
         // Everything that can fail on bad input fails here, before any file is written.
         var tokenizer = HfTokenizer.Load(modelDir);
         var data = SequenceDataset.Load(dataPath, tokenizer, recipe, textField);
-        Console.Error.WriteLine(
-            (recipe.DataMode == DataMode.Pack
-                ? $"{data.QualifyingDocuments} of {data.TotalDocuments} documents packed into {recipe.SequenceLength}-token sequences; "
-                : $"{data.QualifyingDocuments} of {data.TotalDocuments} documents have ≥ {recipe.SequenceLength} tokens; ") +
-            $"{data.Training.Count} training + {data.Validation.Count} validation sequences; " +
-            $"{recipe.WithSamples(data.Training.Count).TotalUpdates} updates");
         var options = new TrainerOptions(
             ModelIdentity: ModelIdentity.Hash(modelDir),
             SourceDirectory: modelDir,
@@ -41,22 +36,54 @@ public static class TrainCommand
             ConfigEcho: new Dictionary<string, string>
             {
                 ["model"] = Path.GetFullPath(modelDir), ["data"] = Path.GetFullPath(dataPath), ["text_field"] = textField,
-            });
+            },
+            CheckpointInterval: checkpointInterval);
+
+        // One writer per output folder; what dead writers left half-written goes.
+        using var folder = IO.OutputLock.Acquire(outDir, "hyperfit train");
+        var debris = folder.RemoveDebris();
+        if (debris.Count > 0)
+        {
+            Console.Error.WriteLine($"removed {debris.Count} temporary file(s) of an interrupted earlier run in {outDir}");
+        }
+
+        Console.Error.WriteLine(
+            (recipe.DataMode == DataMode.Pack
+                ? $"{data.QualifyingDocuments} of {data.TotalDocuments} documents packed into {recipe.SequenceLength}-token sequences; "
+                : $"{data.QualifyingDocuments} of {data.TotalDocuments} documents have ≥ {recipe.SequenceLength} tokens; ") +
+            $"{data.Training.Count} training + {data.Validation.Count} validation sequences; " +
+            $"{recipe.WithSamples(data.Training.Count).TotalUpdates} updates");
+
         var model = HfModelLoader.Load(modelDir, new ModelOptions(TorchSharp.torch.ScalarType.Float32, ComputeDevice.Resolve(device), recipe.Dropout));
         using var trainer = new HyperfitTrainer(model, data, recipe, outDir, options);
         trainer.Setup();
+        var space = DiskSpacePlan.For(model.parameters().Sum(p => p.numel()), outDir);
+        if (!ignoreDiskSpace)
+        {
+            space.Require($"--out {outDir}");
+        }
 
+        var startedAt = trainer.Position.UpdateCounter;
         using var cancel = new CancellationTokenSource();
+        var signal = "";
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             // First Ctrl-C: finish the current update, checkpoint, exit. A second one kills as usual.
             if (!cancel.IsCancellationRequested)
             {
                 e.Cancel = true;
+                signal = "SIGINT";
                 cancel.Cancel();
             }
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (Slurm, docker stop, systemd, timeout) is handled like Ctrl-C: checkpoint, then exit 143.
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            signal = "SIGTERM";
+            cancel.Cancel();
+        });
         TrainingOutcome outcome;
         try
         {
@@ -71,12 +98,27 @@ public static class TrainCommand
 
         if (outcome.Cancelled)
         {
-            Console.Error.WriteLine($"stopped at update {outcome.Updates}; checkpoint in {Path.Combine(outDir, TrainingCheckpoint.DirectoryName)} (rerun with --resume)");
-            return 130;
+            Console.Error.WriteLine($"{signal}: stopped at update {outcome.Updates}; checkpoint in {Path.Combine(outDir, TrainingCheckpoint.DirectoryName)} (rerun with --resume)");
+            return signal == "SIGTERM" ? 143 : 130;
         }
 
         var final = trainer.SaveFinalModel();
-        AnsiConsole.MarkupLine($"Trained {outcome.Updates} updates, last loss {outcome.LastTrainLoss:F4}; model → {Markup.Escape(final)}, log → {Markup.Escape(trainer.LogPath)}");
+        AnsiConsole.MarkupLine(outcome.Updates == startedAt
+            ? $"The run had already finished its {outcome.Updates} updates (nothing to train; raise --epochs or --max-updates to extend it); model → {Markup.Escape(final)}"
+            : $"Trained {outcome.Updates} updates, last loss {outcome.LastTrainLoss:F4}; model → {Markup.Escape(final)}, log → {Markup.Escape(trainer.LogPath)}");
+        if (TrainingCheckpoint.Find(outDir) is { } checkpoint)
+        {
+            if (dropCheckpoint)
+            {
+                Directory.Delete(checkpoint, recursive: true);
+                Console.Error.WriteLine($"dropped {checkpoint} (--drop-checkpoint)");
+            }
+            else
+            {
+                Console.Error.WriteLine($"{checkpoint} ({DiskSpacePlan.Size(space.CheckpointBytes)}) is only needed to extend this run; delete it or pass --drop-checkpoint next time");
+            }
+        }
+
         return 0;
     }
 

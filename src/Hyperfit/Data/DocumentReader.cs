@@ -26,7 +26,7 @@ public static class DocumentReader
     private static IEnumerable<string> ReadText(string path)
     {
         var current = new List<string>();
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Utf8Lines.Read(path))
         {
             if (string.IsNullOrWhiteSpace(line))
             {
@@ -51,7 +51,7 @@ public static class DocumentReader
     private static IEnumerable<string> ReadJsonl(string path, string textField)
     {
         var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Utf8Lines.Read(path))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line))

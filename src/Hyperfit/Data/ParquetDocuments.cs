@@ -16,9 +16,10 @@ public static class ParquetDocuments
         {
             reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{path}: not a readable Parquet file ({e.Message})", e);
+            // Parquet.Net reports a damaged footer in its own exception types (Thrift protocol errors among them).
+            throw new InvalidDataException($"{path}: not a readable Parquet file ({FirstLine(e.Message)}; is it truncated?)", e);
         }
 
         try
@@ -34,7 +35,7 @@ public static class ParquetDocuments
 
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                foreach (var text in ReadGroup(reader, g, field))
+                foreach (var text in ReadGroup(path, reader, g, field))
                 {
                     yield return text;
                 }
@@ -46,12 +47,21 @@ public static class ParquetDocuments
         }
     }
 
-    private static string[] ReadGroup(ParquetReader reader, int group, DataField field)
+    private static string[] ReadGroup(string path, ParquetReader reader, int group, DataField field)
     {
-        using var rowGroup = reader.OpenRowGroupReader(group);
-        var values = new string?[rowGroup.RowCount];
-        rowGroup.ReadAsync(field, values.AsMemory()).AsTask().GetAwaiter().GetResult();
-        // Null cells are documents without text: skipped.
-        return values.OfType<string>().ToArray();
+        try
+        {
+            using var rowGroup = reader.OpenRowGroupReader(group);
+            var values = new string?[rowGroup.RowCount];
+            rowGroup.ReadAsync(field, values.AsMemory()).AsTask().GetAwaiter().GetResult();
+            // Null cells are documents without text: skipped.
+            return values.OfType<string>().ToArray();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: row group {group} of column '{field.Name}' is damaged ({FirstLine(e.Message)})", e);
+        }
     }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].TrimEnd('\r');
 }

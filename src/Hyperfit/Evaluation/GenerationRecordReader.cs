@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Hyperfit.Evaluation;
 
-/// <summary>Reads generation JSONL (<c>context_ids</c>, <c>continuation_ids</c>, optional <c>tokenizer</c>; other
+/// <summary>Reads generation JSONL (<c>context_ids</c>, <c>continuation_ids</c>, optional <c>tokenizer</c> and <c>line</c>; other
 /// fields ignored). Blank lines are skipped. Every problem is one <see cref="InvalidDataException"/> line naming the
 /// file and line.</summary>
 public static class GenerationRecordReader
@@ -90,7 +90,13 @@ public static class GenerationRecordReader
             tokenizer = t.ValueKind == JsonValueKind.String ? t.GetString() : throw new InvalidDataException($"{where}: tokenizer must be a string");
         }
 
-        return new GenerationRecord(lineNumber, context, continuation, tokenizer);
+        int? sourceLine = null;
+        if (root.TryGetProperty("line", out var l) && l.ValueKind != JsonValueKind.Null)
+        {
+            sourceLine = l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? n : throw new InvalidDataException($"{where}: line must be an integer");
+        }
+
+        return new GenerationRecord(lineNumber, context, continuation, tokenizer) { SourceLine = sourceLine };
     }
 
     private static string FirstLine(string message)

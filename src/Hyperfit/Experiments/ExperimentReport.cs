@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Hyperfit.HumanStudy;
 
 namespace Hyperfit.Experiments;
 
@@ -17,7 +18,9 @@ public static class ExperimentReport
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <param name="figureFailures">Figure file → why it was not drawn (from <see cref="ExperimentFigures.Write"/>).</param>
-    public static (JsonObject Results, string Markdown) Build(ExperimentSpec spec, ExperimentPlan plan, IReadOnlyDictionary<string, string>? figureFailures = null)
+    /// <param name="human">A human study of this run: Table 1's Pref columns and Table 4 (<see cref="HumanPreferenceTables"/>).</param>
+    public static (JsonObject Results, string Markdown) Build(
+        ExperimentSpec spec, ExperimentPlan plan, IReadOnlyDictionary<string, string>? figureFailures = null, StudyReport? human = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(plan);
@@ -39,15 +42,17 @@ public static class ExperimentReport
         var sets = spec.ContextSets.Select(s => s.Label).ToList();
         var decoding = spec.Decoding;
 
-        if (spec.Wants("text") || spec.Wants("model"))
+        if (spec.Wants("text") || spec.Wants("model") || human is not null)
         {
             var table1 = new JsonArray();
-            md.Append("## Table 1: context perplexity and TTR (mean over context sets)\n\n| Model | Context PPL | 128 TTR | 256 TTR |\n|---|---|---|---|\n");
+            md.Append(human is null
+                ? "## Table 1: context perplexity and TTR (mean over context sets)\n\n| Model | Context PPL | 128 TTR | 256 TTR |\n|---|---|---|---|\n"
+                : "## Table 1: context perplexity, human preference and TTR (PPL, TTR: mean over context sets; Pref: pooled votes [95% CI])\n\n| Model | Context PPL | 128 Pref | 256 Pref | 128 TTR | 256 TTR |\n|---|---|---|---|---|---|\n");
             if (spec.Wants("text"))
             {
                 var t128 = Mean(sets.Select(set => r.Original(set, "text_metrics", "ttr_128")));
                 var t256 = Mean(sets.Select(set => r.Original(set, "text_metrics", "ttr_256")));
-                md.Append(Inv, $"| Original texts | – | {Pct(t128)} | {Pct(t256)} |\n");
+                md.Append(Inv, $"| Original texts | –{(human is null ? "" : " | – | –")} | {Pct(t128)} | {Pct(t256)} |\n");
                 table1.Add(new JsonObject { ["row"] = "original_texts", ["ttr_128"] = t128, ["ttr_256"] = t256 });
             }
 
@@ -56,8 +61,15 @@ public static class ExperimentReport
                 var ppl = Mean(sets.Select(set => r.Eval(d.Label, set, "model_metrics", "models", "0", "context_ppl")));
                 var t128 = Mean(sets.Select(set => r.Eval(d.Label, set, "text_metrics", "ttr_128")));
                 var t256 = Mean(sets.Select(set => r.Eval(d.Label, set, "text_metrics", "ttr_256")));
-                md.Append(Inv, $"| {d.Label} | {F1(ppl)} | {Pct(t128)} | {Pct(t256)} |\n");
-                table1.Add(new JsonObject { ["row"] = d.Label, ["context_ppl"] = ppl, ["ttr_128"] = t128, ["ttr_256"] = t256 });
+                var prefs = human is null ? "" : HumanPreferenceTables.Table1Columns(human, d.Label);
+                md.Append(Inv, $"| {d.Label} | {F1(ppl)}{prefs} | {Pct(t128)} | {Pct(t256)} |\n");
+                var row1 = new JsonObject { ["row"] = d.Label, ["context_ppl"] = ppl, ["ttr_128"] = t128, ["ttr_256"] = t256 };
+                if (human is not null)
+                {
+                    HumanPreferenceTables.AddToRow(row1, human, d.Label);
+                }
+
+                table1.Add(row1);
             }
 
             results["table1"] = table1;
@@ -76,6 +88,10 @@ public static class ExperimentReport
             }
 
             md.Append('\n');
+            if (human is not null)
+            {
+                HumanPreferenceTables.Append(spec, human, results, md);
+            }
         }
 
         if (spec.Wants("dataset"))

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hyperfit.Checkpoints;
+using Hyperfit.HumanStudy;
 
 namespace Hyperfit.Experiments;
 
@@ -17,6 +18,7 @@ public sealed record ExperimentOutcome(IReadOnlyList<string> Ran, IReadOnlyList<
 /// inputs; a rerun skips a step whose marker holds the same hash and redoes (from an emptied folder) one whose inputs
 /// changed. <c>OUT/spec.json</c> records the spec; another spec's folder is refused unless forced. After the steps the
 /// figures are redrawn into <c>OUT/figures/</c> (<see cref="ExperimentFigures"/>), then results.json and report.md written.
+/// With human votes, the study's own report goes to <c>OUT/human/</c> and its preference numbers into Table 1 and 4.
 /// </summary>
 public static class ExperimentRunner
 {
@@ -24,15 +26,23 @@ public static class ExperimentRunner
     public const string SpecFile = "spec.json";
     public const string StepsFolder = "steps";
 
+    /// <summary>Where the human study's report (<see cref="StudyReport.Write"/>) goes inside OUT.</summary>
+    public const string HumanFolder = "human";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <param name="humanVotes">A human study of this run's generations: fills Table 1's Pref columns and Table 4.</param>
     /// <exception cref="IOException">OUT holds another spec's results and <paramref name="force"/> is false.</exception>
-    public static ExperimentOutcome Run(ExperimentSpec spec, string outDir, bool force = false, Action<string>? log = null)
+    /// <exception cref="InvalidDataException">The human votes belong to another spec, name a decoding, context set or
+    /// seed the spec does not have, or contradict their items (checked before any step runs).</exception>
+    public static ExperimentOutcome Run(ExperimentSpec spec, string outDir, bool force = false, Action<string>? log = null, HumanVotes? humanVotes = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         log ??= _ => { };
         var output = Path.GetFullPath(outDir);
         CheckOutputFolder(spec, output, force);
+        humanVotes?.CheckAgainst(spec.Hash, output, [.. spec.Decoding.Select(d => d.Label)], [.. spec.ContextSets.Select(c => c.Label)], spec.Seeds);
+        var human = humanVotes?.CreateReport(); // before the steps: a broken study fails at once
         var plan = ExperimentPlan.Build(spec, output, line => log($"    {line}"));
         Directory.CreateDirectory(Path.Combine(output, StepsFolder));
         HfModelSaver.WriteAtomically(Path.Combine(output, SpecFile), new JsonObject
@@ -82,7 +92,13 @@ public static class ExperimentRunner
         }
 
         var figureFailures = ExperimentFigures.Write(spec, plan, output, log);
-        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures);
+        if (human is not null)
+        {
+            human.Write(Path.Combine(output, HumanFolder));
+            log($"human study: {human.CountedVotes} counted votes on {human.Items} items from {humanVotes!.StudyDir}; its report in {Path.Combine(output, HumanFolder)}");
+        }
+
+        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures, human);
         var resultsPath = Path.Combine(output, "results.json");
         var reportPath = Path.Combine(output, "report.md");
         HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");

@@ -162,6 +162,11 @@ public sealed class TextGenerator
                 }
 
                 var next = logits.select(1, -1).to(ScalarType.Float32);                 // (B, V)
+                if (step == 0 && !isfinite(next).all().item<bool>()) // sync point, once per Generate
+                {
+                    // A model with NaN/inf weights would otherwise "generate" arg-max id 0 forever and exit 0.
+                    throw new InvalidDataException("the model's first-step logits are not finite (NaN or infinite): its weights are broken (e.g. a diverged or corrupted checkpoint)");
+                }
 
                 var bans = new List<(int Row, int Token)>();
                 for (var r = 0; r < rows; r++)

@@ -20,7 +20,7 @@ public static class TextRecordReader
         var jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var records = new List<TextRecord>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Data.Utf8Lines.Read(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))

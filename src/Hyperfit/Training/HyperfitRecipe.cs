@@ -131,7 +131,7 @@ public sealed record HyperfitRecipe
 
     /// <summary>Updates in one pass over the samples (the last batch may be smaller).</summary>
     [JsonIgnore]
-    public int UpdatesPerEpoch => (Samples + BatchSize - 1) / BatchSize;
+    public int UpdatesPerEpoch => (int)(((long)Samples + BatchSize - 1) / BatchSize);
 
     /// <summary>Updates the run makes: <see cref="MaxUpdates"/> if set, else epochs × updates per epoch.</summary>
     [JsonIgnore]
@@ -162,6 +162,8 @@ public sealed record HyperfitRecipe
         Require(Epsilon > 0, $"epsilon ({Epsilon}) must be positive");
         Require(WeightDecay >= 0, $"weight_decay ({WeightDecay}) must not be negative");
         Require(BatchSize >= 1, $"batch_size ({BatchSize}) must be at least 1");
+        Require(Samples == 0 || Samples >= BatchSize,
+            $"samples ({Samples}) is smaller than batch_size ({BatchSize}): every update would see only {Samples} sequences; lower batch_size or add samples");
         Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps ({GradientAccumulationSteps}) must be at least 1");
         Require(BatchSize % GradientAccumulationSteps == 0,
             $"gradient_accumulation_steps ({GradientAccumulationSteps}) must divide batch_size ({BatchSize})");

@@ -96,18 +96,18 @@ public sealed class HyperfitTrainer : IDisposable
     {
         var step = _step ?? throw new InvalidOperationException("call Setup() first");
         Directory.CreateDirectory(OutputDirectory);
-        if (Recipe.ValidateEvery > 0 && Log.Count == 0)
+        var schedule = new TrainingSchedule(Recipe, _data.Training.Count);
+        if (schedule.ValidatesAfter(0) && Log.Count == 0)
         {
             RunValidation(trainLoss: null);
         }
 
-        var total = Recipe.TotalUpdates;
-        var samples = _data.Training.Count;
+        var total = schedule.TotalUpdates;
         var device = _model.parameters().First().device;
         var lastLoss = float.NaN;
-        int[]? order = null;
-        var orderEpoch = -1L;
         var clock = Stopwatch.StartNew();
+        var time = _options.Clock ?? TimeProvider.System;
+        var lastCheckpoint = time.GetTimestamp();
         long tokensSinceStart = 0;
         while (Position.UpdateCounter < total)
         {
@@ -117,18 +117,12 @@ public sealed class HyperfitTrainer : IDisposable
                 return new TrainingOutcome(true, Position.UpdateCounter, lastLoss);
             }
 
-            if (orderEpoch != Position.Epoch)
-            {
-                order = SequenceDataset.EpochOrder(Recipe.Seed, Position.Epoch, samples);
-                orderEpoch = Position.Epoch;
-            }
-
-            var rows = order!.Skip(Position.IndexInEpoch).Take(Recipe.BatchSize).Select(i => _data.Training[i]).ToArray();
+            var rows = schedule.Batch(Position).Select(i => _data.Training[i]).ToArray();
             using (var scope = NewDisposeScope())
             {
                 var flat = rows.SelectMany(r => r.Select(id => (long)id)).ToArray();
                 var ids = tensor(flat, [rows.Length, Recipe.SequenceLength]).to(device); // (B, T)
-                lastLoss = step.Update(ids, LearningRateSchedules.At(Recipe, Position.UpdateCounter)); // sync point inside
+                lastLoss = step.Update(ids, schedule.LearningRate(Position.UpdateCounter)); // sync point inside
             }
 
             if (!float.IsFinite(lastLoss))
@@ -139,10 +133,7 @@ public sealed class HyperfitTrainer : IDisposable
                     (kept is null ? "(no checkpoint written yet)" : $"(last good checkpoint: {kept})"));
             }
 
-            var index = Position.IndexInEpoch + rows.Length;
-            Position = index >= samples
-                ? new TrainingPosition(Position.Epoch + 1, 0, Position.UpdateCounter + 1)
-                : Position with { IndexInEpoch = index, UpdateCounter = Position.UpdateCounter + 1 };
+            Position = schedule.Advance(Position, rows.Length);
             _lossSum += lastLoss;
             _lossCount++;
             tokensSinceStart += (long)rows.Length * Recipe.SequenceLength;
@@ -150,14 +141,16 @@ public sealed class HyperfitTrainer : IDisposable
                 tokensSinceStart / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
 
             var update = Position.UpdateCounter;
-            if (Recipe.ValidateEvery > 0 && (update % Recipe.ValidateEvery == 0 || update == total))
+            if (schedule.ValidatesAfter(update))
             {
                 RunValidation(_lossSum / _lossCount);
             }
 
-            if (Recipe.CheckpointEvery > 0 && update % Recipe.CheckpointEvery == 0)
+            if ((Recipe.CheckpointEvery > 0 && update % Recipe.CheckpointEvery == 0)
+                || (_options.CheckpointInterval is { } interval && update < total && time.GetElapsedTime(lastCheckpoint) >= interval))
             {
                 SaveCheckpoint();
+                lastCheckpoint = time.GetTimestamp();
             }
         }
 
@@ -210,14 +203,32 @@ public sealed class HyperfitTrainer : IDisposable
 
     private double EpochsDone() => (double)Position.UpdateCounter / Recipe.UpdatesPerEpoch;
 
+    /// <summary>Recipe keys a resumed run may change: how long it runs (extending a finished run) and how often it
+    /// checkpoints. Everything else would make the resumed updates differ from an uninterrupted run.</summary>
+    private static readonly string[] ExtensibleKeys = ["epochs", "max_updates", "checkpoint_every"];
+
     private void CheckResumable(string checkpoint, TrainingCheckpoint.State state)
     {
         var recipe = Recipe.ToJson();
-        if (!JsonNode.DeepEquals(recipe, state.Recipe))
+        var differing = recipe.Select(kv => kv.Key).Where(k => !JsonNode.DeepEquals(recipe[k], state.Recipe[k])).ToList();
+        var fixedKeys = differing.Where(k => !ExtensibleKeys.Contains(k)).ToList();
+        if (fixedKeys.Count > 0)
         {
-            var differing = recipe.Select(kv => kv.Key).Where(k => !JsonNode.DeepEquals(recipe[k], state.Recipe[k])).ToList();
             throw new TrainingException(
-                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", differing)}); nothing was changed");
+                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", fixedKeys)}); nothing was changed");
+        }
+
+        if (state.Position.UpdateCounter > Recipe.TotalUpdates)
+        {
+            throw new TrainingException(
+                $"--resume: {checkpoint} is at update {state.Position.UpdateCounter}, past this recipe's {Recipe.TotalUpdates} updates; nothing was changed");
+        }
+
+        // Extending (more epochs or updates) is exact only when the learning rate does not depend on the run's length.
+        if ((differing.Contains("epochs") || differing.Contains("max_updates")) && Recipe.LearningRateSchedule != LearningRateSchedule.Constant)
+        {
+            throw new TrainingException(
+                $"--resume: {checkpoint} was written for a run of another length, and its {Recipe.LearningRateSchedule} learning rate depends on the length; only a constant-rate run can be extended; nothing was changed");
         }
 
         if (state.DataHash != _data.Hash)

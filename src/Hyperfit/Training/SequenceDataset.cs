@@ -78,7 +78,7 @@ public sealed class SequenceDataset
             }
         }
 
-        var needed = recipe.Samples + recipe.ValidationSequences;
+        var needed = (long)recipe.Samples + recipe.ValidationSequences;
         if (qualifying.Count < needed)
         {
             throw new ArgumentException(
@@ -120,7 +120,7 @@ public sealed class SequenceDataset
 
         var count = stream.Count / length;
         var validationCount = recipe.ValidationSequences;
-        var needed = validationCount + Math.Max(recipe.Samples, 1);
+        var needed = (long)validationCount + Math.Max(recipe.Samples, 1);
         if (count < needed)
         {
             throw new ArgumentException(
