@@ -4,11 +4,12 @@ using System.Text.Json.Serialization;
 namespace Hyperfit.Evaluation.Downstream;
 
 /// <summary>The one serializer of downstream results: snake_case names, unknown members rejected on reading, nulls
-/// written (null = not computed).</summary>
+/// written, and only where a member is nullable (null = not computed); constructor members required.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(DownstreamReport))]
 [JsonSerializable(typeof(DownstreamPrediction))]
@@ -20,6 +21,7 @@ public sealed partial class DownstreamJsonContext : JsonSerializerContext
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
         WriteIndented = false,
     });
 }

@@ -34,6 +34,7 @@ public sealed class DownstreamReportTests
         var unknown = Assert.Throws<InvalidDataException>(() => DownstreamReport.FromJson(json.Replace("\"split\"", "\"splitt\"", StringComparison.Ordinal), "x.json"));
         Assert.StartsWith("x.json: not a downstream report", unknown.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => DownstreamReport.FromJson(json.Replace("\"benchmark\": \"glue\",", "", StringComparison.Ordinal), "x.json"));
+        Assert.Throws<InvalidDataException>(() => DownstreamReport.FromJson(json.Replace("\"benchmark\": \"glue\"", "\"benchmark\": null", StringComparison.Ordinal), "x.json"));
     }
 
     [Fact]
