@@ -60,12 +60,13 @@ public static class DownstreamRun
         }).ToArray();
         summary.ForEach(log);
 
+        var names = ModelNames(request.ModelDirs);
         var models = new List<DownstreamModelResult>();
         for (var m = 0; m < request.ModelDirs.Count; m++)
         {
             cancellation.ThrowIfCancellationRequested();
             var dir = request.ModelDirs[m];
-            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
+            var name = names[m];
             log($"loading {dir}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             using var model = HfModelLoader.Load(dir, request.ModelOptions);
@@ -75,6 +76,28 @@ public static class DownstreamRun
                 : new DownstreamModelResult(dir, name, null, GlueEvaluation.Run(model, tokenizers[m], name, glue, settings, predictions, progress, cancellation), clock.Elapsed.TotalSeconds));
         }
 
+        return Report(request, settings, mmlu, glue, models);
+    }
+
+    /// <summary>Table labels: each folder's name; a trainer's <c>final</c> folder is named with its run folder
+    /// (<c>run/final</c>); labels that still clash get their position (<c>#2</c>).</summary>
+    public static IReadOnlyList<string> ModelNames(IReadOnlyList<string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        var names = directories.Select(dir =>
+        {
+            var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+            var name = Path.GetFileName(full);
+            return name == Training.HyperfitTrainer.FinalDirectoryName
+                ? $"{Path.GetFileName(Path.GetDirectoryName(full))}/{name}"
+                : name;
+        }).ToArray();
+        return [.. names.Select((n, i) => names.Count(o => o == n) > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} #{i + 1}") : n)];
+    }
+
+    private static DownstreamReport Report(DownstreamRequest request, DownstreamSettings settings, MmluDataset? mmlu, GlueDataset[] glue,
+        List<DownstreamModelResult> models)
+    {
         return new DownstreamReport(
             request.Benchmark,
             settings.Scoring.ToString().ToLowerInvariant(),

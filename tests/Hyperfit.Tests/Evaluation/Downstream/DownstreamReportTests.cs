@@ -45,4 +45,11 @@ public sealed class DownstreamReportTests
         Assert.Contains("| rte | acc | – | 50.0 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| base | rte | 4 | 10 | 9 | 1 | 2 | 3.50 | 20/16 | 6.00 | 1.5 | 3 |", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Should_label_models_by_folder_with_trainer_outputs_named_by_their_run()
+    {
+        Assert.Equal(["brown-llama-23m", "hyperfit-quick/final", "base #3", "base #4"],
+            DownstreamRun.ModelNames(["models/brown-llama-23m", "/tmp/hyperfit-quick/final/", "a/base", "b/base"]));
+    }
 }
