@@ -40,7 +40,7 @@ internal static class DownstreamFiles
         new("world_religions", "In which city is the Kaaba?", ["Mecca", "Medina", "Cairo", "Jerusalem"], 0, ""),
     ];
 
-    public static readonly string[] MmluLayouts = ["csv", "csv-data", "parquet-subjects", "parquet-all", "jsonl", "jsonl-subjects-no-subject-column"];
+    public static readonly string[] MmluLayouts = ["csv", "csv-data", "parquet-subjects", "parquet-all", "parquet-converter", "jsonl", "jsonl-subjects-no-subject-column"];
 
     /// <summary>The MMLU sample in one layout; returns the folder to pass as --data.</summary>
     public static string WriteMmlu(string root, string layout)
@@ -82,6 +82,17 @@ internal static class DownstreamFiles
                     foreach (var group in questions.GroupBy(q => q.Subject))
                     {
                         WriteMmluParquet(Path.Combine(root, group.Key, $"{split}-00000-of-00001.parquet"), group);
+                    }
+                }
+
+                return root;
+            case "parquet-converter":
+                // The Hub's parquet-converter branch: {subject}/{split}/0000.parquet.
+                foreach (var (split, questions) in splits)
+                {
+                    foreach (var group in questions.GroupBy(q => q.Subject))
+                    {
+                        WriteMmluParquet(Path.Combine(root, group.Key, split, "0000.parquet"), group);
                     }
                 }
 
