@@ -336,7 +336,8 @@ public static class StudyBuilder
             throw new IOException($"{directory}: is a file, not a study folder");
         }
 
-        Directory.CreateDirectory(directory);
+        using var folderLock = IO.OutputLock.Acquire(directory, "hyperfit annotate build"); // not while a server shares the study
+        folderLock.RemoveDebris();
         using var connection = StudyDatabase.Open(directory, create: true);
         try
         {
