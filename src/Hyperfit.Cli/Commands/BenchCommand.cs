@@ -25,7 +25,7 @@ public static class BenchCommand
         var command = new Command("tokenize", "Tokenizer encoding speed (MB/s of UTF-8 text, one thread) for each tokenizer folder.") { tokenizers, data, seconds, json };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var texts = TextRecordReader.Read(parse.GetValue(data)!).Select(r => r.Text!).ToList();
+            var texts = ContextReader.Read(parse.GetValue(data)!).Select(r => r.Text).ToList();
             var results = parse.GetValue(tokenizers)!
                 .Select(dir => (Folder: dir, Result: Tokenization.TokenizerBenchmark.Run(Tokenization.HfTokenizer.Load(dir), texts, parse.GetValue(seconds))))
                 .ToList();

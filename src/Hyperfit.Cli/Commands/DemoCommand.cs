@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Hyperfit.Experiments;
 using Spectre.Console;
 
@@ -37,40 +36,36 @@ public static class DemoCommand
 
             Console.WriteLine($"  report       {outDir}");
             var clock = Stopwatch.StartNew();
-            var outcome = ExperimentRunner.Run(loaded, outDir, parse.GetValue(force),
-                line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")));
-            PrintDirection(outcome.ResultsPath);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
-            Console.WriteLine($"Figures: {Path.Combine(outDir, "figures")}");
-            return 0;
+            return RunCommand.Execute(
+                signals => ExperimentRunner.Run(loaded, outDir, parse.GetValue(force),
+                    line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")),
+                    cancellation: signals.Token),
+                outcome =>
+                {
+                    PrintDirection(outcome.Results?.Direction ?? []);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
+                    Console.WriteLine($"Figures: {Path.Combine(outDir, ExperimentFigures.Folder)}");
+                });
         }));
         return command;
     }
 
-    /// <summary>The report's "paper's direction" rows, so the answer is on screen without opening the report.</summary>
-    private static void PrintDirection(string resultsPath)
+    /// <summary>The report's "paper's direction" rows, so the answer is on screen without opening the report: one table
+    /// per compared variant (a §6.2 spec compares base with each of its hyperfitted variants).</summary>
+    private static void PrintDirection(IReadOnlyList<DirectionRow> rows)
     {
-        if (JsonNode.Parse(File.ReadAllText(resultsPath))?["direction"] is not JsonArray rows || rows.Count == 0)
-        {
-            return;
-        }
-
-        // One table per compared variant (a §6.2 spec compares base with each of its hyperfitted variants).
-        foreach (var group in rows.OfType<JsonObject>().GroupBy(r => r["variant"]!.GetValue<string>(), StringComparer.Ordinal))
+        foreach (var group in rows.GroupBy(r => r.Variant, StringComparer.Ordinal))
         {
             var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(group.Key), "Same direction");
             foreach (var row in group)
             {
-                var same = row["same_direction"];
-                table.AddRow(Text(row["quantity"]), Text(row["paper"]), Number(row["base"]), Number(row["trained"]),
-                    same is null ? "–" : same.GetValue<bool>() ? "yes" : "[red]no[/]");
+                table.AddRow(Markup.Escape(row.Quantity), Markup.Escape(row.Paper), Number(row.Base), Number(row.Trained),
+                    row.SameDirection is { } same ? same ? "yes" : "[red]no[/]" : "–");
             }
 
             AnsiConsole.Write(table);
         }
     }
 
-    private static string Text(JsonNode? node) => Markup.Escape(node?.GetValue<string>() ?? "–");
-
-    private static string Number(JsonNode? node) => node is null ? "–" : node.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture);
+    private static string Number(double? value) => value is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "–";
 }

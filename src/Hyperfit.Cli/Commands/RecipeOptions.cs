@@ -138,8 +138,8 @@ internal sealed class RecipeOptions
     /// <summary>True when <c>--dtype</c> was given (a recipe file's dtype is not an explicit choice here).</summary>
     public bool DTypeGiven(ParseResult parse) => parse.GetValue(_dtype) is not null;
 
-    /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
-    public int Run(ParseResult parse)
+    /// <summary>The training job's request: the recipe, paths and run options of <c>train</c> / <c>pretrain</c>.</summary>
+    public TrainingRequest Request(ParseResult parse, string purpose)
     {
         var minutes = parse.GetValue(_checkpointMinutes);
         if (!(minutes >= 0) || double.IsInfinity(minutes))
@@ -147,9 +147,19 @@ internal sealed class RecipeOptions
             throw new ArgumentException($"--checkpoint-minutes: {minutes} must be 0 (off) or a positive number of minutes");
         }
 
-        return TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!, parse.GetValue(_output)!, parse.GetValue(_resume),
-            parse.GetValue(_device)!, parse.GetValue(_textField)!, minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
-            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint));
+        return new TrainingRequest
+        {
+            ModelDir = parse.GetValue(_model)!,
+            Data = new Data.HyperfitDataset(parse.GetValue(_data)!, parse.GetValue(_textField)!),
+            Recipe = Recipe(parse),
+            OutputDir = parse.GetValue(_output)!,
+            Resume = parse.GetValue(_resume),
+            Device = parse.GetValue(_device)!,
+            CheckpointInterval = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
+            IgnoreDiskSpace = parse.GetValue(_ignoreDiskSpace),
+            DropCheckpoint = parse.GetValue(_dropCheckpoint),
+            Purpose = purpose,
+        };
     }
 
     private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch

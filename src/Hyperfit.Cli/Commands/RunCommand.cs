@@ -20,9 +20,29 @@ public static class RunCommand
         {
             var loaded = ExperimentSpec.Load(parse.GetValue(spec)!);
             var votes = parse.GetValue(humanVotes) is { } study ? HumanVotes.Load(study) : null;
-            ExperimentRunner.Run(loaded, parse.GetValue(output)!, parse.GetValue(force), Console.WriteLine, votes);
-            return 0;
+            return Execute(signals => ExperimentRunner.Run(loaded, parse.GetValue(output)!, parse.GetValue(force), Console.WriteLine, votes, signals.Token));
         }));
         return command;
+    }
+
+    /// <summary>Runs an experiment under Ctrl-C / SIGTERM handling: a stop checkpoints the running training step and
+    /// exits 130 / 143; the same command continues (finished steps reused, the training step resumed). Shared by
+    /// <c>run</c> and <c>demo</c>.</summary>
+    internal static int Execute(Func<StopSignals, ExperimentOutcome> run, Action<ExperimentOutcome>? printed = null)
+    {
+        using var signals = new StopSignals();
+        ExperimentOutcome outcome;
+        try
+        {
+            outcome = run(signals);
+        }
+        catch (OperationCanceledException) when (signals.Signal is { } signal)
+        {
+            Console.Error.WriteLine($"{signal}: stopped; run the same command again to continue (finished steps are reused, an interrupted training step resumes from its checkpoint)");
+            return signals.ExitCode;
+        }
+
+        printed?.Invoke(outcome);
+        return 0;
     }
 }

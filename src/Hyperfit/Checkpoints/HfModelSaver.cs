@@ -12,11 +12,13 @@ namespace Hyperfit.Checkpoints;
 /// generation files copied from the folder it came from.</summary>
 public static class HfModelSaver
 {
-    /// <summary>Files copied verbatim from the source folder when present.</summary>
+    /// <summary>Files copied verbatim from the source folder when present. Not README.md: it describes the source model,
+    /// and a saved model is usually another one (trained: <see cref="Training.ModelCard"/>); <c>convert</c>, which saves
+    /// the same model in another dtype, copies it itself.</summary>
     public static readonly string[] CompanionFiles =
     [
         "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "README.md",
+        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
     ];
 
     /// <param name="model">The model; its parameters are written in their current dtype, so save → load is bit-exact.</param>

@@ -36,7 +36,7 @@ public static class Demo
         }
 
         throw new FileNotFoundException(
-            $"{relative}: not found above {string.Join(" or ", starts)}; run the demo inside a clone of the Hyperfit repository (it holds the default model, data and specs) or pass --spec");
+            $"{relative}: not found above {string.Join(" or ", starts)}; run the demo inside a clone of the Hyperfit repository (it holds the default model, data and specs) or name the spec file");
     }
 
     /// <summary>Loads the spec; with <paramref name="baseModel"/> its <c>base_model</c> is replaced by that folder
@@ -51,7 +51,7 @@ public static class Demo
         var model = Path.GetFullPath(baseModel);
         if (!Directory.Exists(model))
         {
-            throw new DirectoryNotFoundException($"--model {baseModel}: folder not found");
+            throw new FieldException(Fields.Model, $"model {baseModel}: folder not found");
         }
 
         return ExperimentSpec.Load(specPath, new Dictionary<string, JsonNode?> { ["base_model"] = model });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Hyperfit.Data;
 using Hyperfit.Evaluation;
 using Hyperfit.Generation;
 using Hyperfit.Tokenization;
@@ -22,13 +23,11 @@ public sealed class ExperimentPlan
     private readonly Dictionary<HyperfitDataset, string> _tokenizeSteps = [];
     private readonly ExperimentSpec _spec;
     private readonly string _out;
-    private readonly Action<string> _log;
 
-    private ExperimentPlan(ExperimentSpec spec, string output, Action<string>? log)
+    private ExperimentPlan(ExperimentSpec spec, string output)
     {
         _spec = spec;
         _out = output;
-        _log = log ?? (_ => { });
     }
 
     public IReadOnlyList<ExperimentStep> Steps => _steps;
@@ -76,11 +75,10 @@ public sealed class ExperimentPlan
 
     /// <summary>Builds every step the spec asks for. File contents are hashed here (data, context sets, base model)
     /// so an edited file reruns the steps that read it.</summary>
-    /// <param name="log">Receives progress lines from inside long steps (training updates, generation batches).</param>
-    public static ExperimentPlan Build(ExperimentSpec spec, string output, Action<string>? log = null)
+    public static ExperimentPlan Build(ExperimentSpec spec, string output)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var plan = new ExperimentPlan(spec, output, log);
+        var plan = new ExperimentPlan(spec, output);
         plan.AddAll();
         return plan;
     }
@@ -112,7 +110,7 @@ public sealed class ExperimentPlan
             var d = data;
             Add(new ExperimentStep(name, StepKind.TokenizeData, [],
                 new JsonObject { ["data"] = d.File, ["data_sha256"] = DataHash(d), ["text_field"] = d.TextField, ["tokenizer"] = tokenizerIdentity },
-                dir => ExperimentWork.TokenizeData(spec.BaseModelDir, d.File, d.TextField, Path.Combine(dir, TokenizedDataFile))));
+                run => ExperimentWork.TokenizeData(spec.BaseModelDir, d, Path.Combine(run.Directory, TokenizedDataFile))));
         }
 
         foreach (var set in spec.ContextSets)
@@ -124,11 +122,11 @@ public sealed class ExperimentPlan
                     ["file"] = s.File, ["file_sha256"] = FileHash(s.File), ["text_field"] = s.TextField, ["context_tokens"] = s.ContextTokens,
                     ["contexts"] = s.Contexts, ["new_tokens"] = spec.NewTokens, ["tokenizer"] = tokenizerIdentity,
                 },
-                dir => ExperimentWork.Prepare(spec.BaseModelDir, s, spec.NewTokens, Path.Combine(dir, ReferenceFile))) { ContextSet = s.Label });
+                run => ExperimentWork.Prepare(spec.BaseModelDir, s, spec.NewTokens, Path.Combine(run.Directory, ReferenceFile))) { ContextSet = s.Label });
             if (spec.Wants("text"))
             {
                 Add(new ExperimentStep(OriginalStep(s.Label), StepKind.Original, [PrepareStep(s.Label)], new JsonObject(),
-                    dir => ExperimentWork.Evaluate(new EvaluationRequest { GenerationsFile = Reference(s.Label) }, dir)) { ContextSet = s.Label });
+                    run => ExperimentWork.Evaluate(new EvaluationRequest { GenerationsFile = Reference(s.Label) }, run)) { ContextSet = s.Label });
             }
         }
 
@@ -146,7 +144,7 @@ public sealed class ExperimentPlan
                         ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = data.File,
                         ["data_sha256"] = DataHash(data), ["text_field"] = data.TextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
                     },
-                    dir => ExperimentWork.Train(spec.BaseModelDir, data.File, data.TextField, recipe, device, dir, _log)) { Model = m, Seed = sd });
+                    run => ExperimentWork.Train(spec.BaseModelDir, data, recipe, device, run)) { Model = m, Seed = sd });
             }
 
             foreach (var d in decoding)
@@ -174,11 +172,11 @@ public sealed class ExperimentPlan
                         var (m, sd, label) = (model, seed, set.Label);
                         Add(new ExperimentStep(name, StepKind.Reference, [PrepareStep(label), .. TrainDeps(m, sd)],
                             new JsonObject { ["model"] = ModelInput(m, baseIdentity), ["batch_size"] = spec.BatchSize, ["device"] = device },
-                            dir => ExperimentWork.Evaluate(new EvaluationRequest
+                            run => ExperimentWork.Evaluate(new EvaluationRequest
                             {
                                 GenerationsFile = Reference(label), ReferenceFile = Reference(label), ModelDirs = [ModelDir(m, sd)],
                                 BatchSize = spec.BatchSize, ModelOptions = ExperimentWork.Options(device),
-                            }, dir)) { Model = m, ContextSet = label, Seed = sd });
+                            }, run)) { Model = m, ContextSet = label, Seed = sd });
                     }
                 }
             }
@@ -193,12 +191,12 @@ public sealed class ExperimentPlan
                         ["models"] = new JsonArray([.. agreement.Models.Select(m => (JsonNode)ModelInput(m, baseIdentity))]),
                         ["context_set"] = agreement.ContextSet, ["batch_size"] = spec.BatchSize, ["device"] = device,
                     },
-                    dir => ExperimentWork.Evaluate(new EvaluationRequest
+                    run => ExperimentWork.Evaluate(new EvaluationRequest
                     {
                         GenerationsFile = Reference(agreement.ContextSet), ReferenceFile = Reference(agreement.ContextSet),
                         ModelDirs = [.. agreement.Models.Select(m => ModelDir(m, sd))], BatchSize = spec.BatchSize,
                         ModelOptions = ExperimentWork.Options(device),
-                    }, dir)) { ContextSet = agreement.ContextSet, Seed = sd });
+                    }, run)) { ContextSet = agreement.ContextSet, Seed = sd });
             }
         }
     }
@@ -231,8 +229,8 @@ public sealed class ExperimentPlan
                 ["model"] = ModelInput(d.Model, baseIdentity), ["config"] = configJson, ["block_citations"] = d.BlockCitations,
                 ["batch_size"] = spec.BatchSize, ["device"] = spec.Device,
             },
-            dir => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
-                spec.Device, Path.Combine(dir, GenerationsFile), _log)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+            run => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
+                spec.Device, Path.Combine(run.Directory, GenerationsFile), run)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
 
         var wantsDataset = spec.Wants("dataset") && !isSweep;
         var wantsModel = spec.Wants("model") && !isSweep;
@@ -244,14 +242,14 @@ public sealed class ExperimentPlan
 
         Add(new ExperimentStep(EvaluateStep(d.Label, set.Label, seed), StepKind.Evaluate, evalDeps,
             new JsonObject { ["dataset"] = wantsDataset ? dataHash : null, ["model_metrics"] = wantsModel, ["batch_size"] = spec.BatchSize, ["device"] = spec.Device },
-            dir => ExperimentWork.Evaluate(new EvaluationRequest
+            run => ExperimentWork.Evaluate(new EvaluationRequest
             {
                 GenerationsFile = Path.Combine(StepDir(generate), GenerationsFile),
                 DatasetFile = wantsDataset ? tokenizedData : null,
                 ModelDirs = wantsModel ? [modelDir] : [],
                 BatchSize = spec.BatchSize,
                 ModelOptions = ExperimentWork.Options(spec.Device),
-            }, dir)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+            }, run)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
     }
 
     private void Add(ExperimentStep step)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hyperfit.Data;
 using Hyperfit.Generation;
 using Hyperfit.Training;
 
@@ -101,7 +102,8 @@ public sealed record ExperimentSpec
     /// <summary>Contexts per set shown side by side in the report.</summary>
     public int SamplesPerSet { get; init; } = 3;
 
-    /// <summary>Decoding labels shown side by side (default: the first base-model and the first hyperfitted one).</summary>
+    /// <summary>Decoding labels shown side by side (default: base greedy, top-p sampling, hyperfitted greedy and the
+    /// citation-blocked one, those the spec has).</summary>
     public IReadOnlyList<string> SideBySide { get; init; } = [];
 
     public string Device { get; init; } = "cpu";
@@ -329,10 +331,7 @@ public sealed record ExperimentSpec
                 throw Error($"side_by_side: unknown decoding '{l}' (decoding: {string.Join(", ", labels)})");
             }
 
-            sideBySide ??= new[]
-            {
-                decoding.FirstOrDefault(d => d.Model == BaseModel)?.Label, decoding.FirstOrDefault(d => d.Model != BaseModel)?.Label,
-            }.OfType<string>().ToList();
+            sideBySide ??= DefaultSideBySide(decoding);
 
             var maxPositions = Checkpoints.HfModelLoader.ReadConfig(baseModel).MaxPositions;
             foreach (var set in sets.Where(s => s.ContextTokens + 1 + newTokens > maxPositions))
@@ -362,8 +361,38 @@ public sealed record ExperimentSpec
                 BatchSize = Int(root["batch_size"], "batch_size", min: 1) ?? 8,
                 SamplesPerSet = Int(root["samples_per_set"], "samples_per_set", min: 0) ?? 3,
                 SideBySide = sideBySide,
-                Device = Str(root["device"], "device") ?? "cpu",
+                Device = Device(Str(root["device"], "device") ?? "cpu"),
             };
+        }
+
+        /// <summary>The samples show what the tables compare: the base model's plain greedy decoding, the first sampling
+        /// one (§4's top-p baseline), the first trained model's plain greedy one and the first citation-blocked one, in spec
+        /// order (whichever exist).</summary>
+        private static List<string> DefaultSideBySide(List<DecodingSpec> decoding)
+        {
+            DecodingSpec?[] picks =
+            [
+                decoding.FirstOrDefault(d => d.Model == BaseModel && ExperimentTables.PlainGreedy(d)) ?? decoding.FirstOrDefault(d => d.Model == BaseModel),
+                decoding.FirstOrDefault(d => d.Config.Strategy == DecodingStrategy.Sample),
+                decoding.FirstOrDefault(d => d.Model != BaseModel && ExperimentTables.PlainGreedy(d)) ?? decoding.FirstOrDefault(d => d.Model != BaseModel),
+                decoding.FirstOrDefault(d => d.BlockCitations),
+            ];
+            var chosen = picks.OfType<DecodingSpec>().ToHashSet();
+            return [.. decoding.Where(chosen.Contains).Select(d => d.Label)];
+        }
+
+        /// <summary>The device, checked now (CUDA where this build or machine has none is refused before any step runs).</summary>
+        private string Device(string name)
+        {
+            try
+            {
+                Runtime.ComputeDevice.Resolve(name);
+                return name;
+            }
+            catch (FieldException e)
+            {
+                throw Error(SpecKeys.Describe(e));
+            }
         }
 
         /// <summary>A recipe file (over the paper's preset) or an object of overrides over <paramref name="basis"/>
@@ -382,9 +411,9 @@ public sealed record ExperimentSpec
                 };
                 return recipe.Validate();
             }
-            catch (ArgumentException e)
+            catch (FieldException e)
             {
-                throw Error($"{key}: {e.Message}");
+                throw Error(SpecKeys.Describe(e, new Dictionary<string, string> { ["recipe"] = key }));
             }
         }
 
@@ -495,9 +524,9 @@ public sealed record ExperimentSpec
             {
                 config.Validate();
             }
-            catch (ArgumentException e)
+            catch (FieldException e)
             {
-                throw Error($"{where}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
+                throw Error(SpecKeys.Describe(e, new Dictionary<string, string> { ["decoding"] = label }));
             }
 
             var block = o["block_citations"] is { } b ? Bool(b, where + ".block_citations") : false;

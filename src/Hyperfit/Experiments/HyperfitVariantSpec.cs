@@ -1,3 +1,4 @@
+using Hyperfit.Data;
 using Hyperfit.Training;
 
 namespace Hyperfit.Experiments;

@@ -178,6 +178,23 @@ public sealed class HfTokenizer
         return output;
     }
 
+    /// <summary>The context rule (§4): a context is its content ids with the tokenizer's BOS in front when the tokenizer
+    /// adds one (so BOS is not counted in the context's length). Generation, a run's prepared contexts and reference
+    /// texts all go through here.</summary>
+    public int[] PrependBos(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return AddBosToken && BosTokenId is { } bos ? [bos, .. ids] : [.. ids];
+    }
+
+    /// <summary>Content ids (from <see cref="Encode"/> without special tokens) with the special tokens that
+    /// <see cref="Encode"/> adds around them: <c>AddSpecialTokens(Encode(t, false))</c> equals <c>Encode(t, true)</c>.</summary>
+    public int[] AddSpecialTokens(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return [.. _prefix, .. ids, .. _suffix];
+    }
+
     private static (AddedToken Token, int Start, int End)? Match(string text, int i, int segmentStart, AddedToken[] candidates)
     {
         foreach (var token in candidates)

@@ -47,7 +47,8 @@ public sealed class ModelConverterTests
     public void Should_refuse_to_overwrite_the_source_folder()
     {
         using var source = new TempDirectory();
-        var e = Assert.Throws<ArgumentException>(() => ModelConverter.Convert(source.Path, ScalarType.BFloat16, source.Path + "/"));
-        Assert.Contains("--out", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<FieldException>(() => ModelConverter.Convert(source.Path, ScalarType.BFloat16, source.Path + "/"));
+        Assert.Equal(Fields.Output, e.Field); // the CLI shows it as --out
+        Assert.Contains("must differ from the model folder", e.Message, StringComparison.Ordinal);
     }
 }

@@ -246,9 +246,10 @@ public sealed class EvaluateCommandTests : IDisposable
 
         // Then both fail with one line saying why
         Assert.Equal(1, datasetCode);
-        Assert.Contains("dataset.txt:1: a text record needs --model", datasetError, StringComparison.Ordinal);
+        Assert.Contains("--model is needed to tokenize the text of", datasetError, StringComparison.Ordinal);
+        Assert.Contains("dataset.txt:1", datasetError, StringComparison.Ordinal);
         Assert.Equal(1, referenceCode);
-        Assert.Contains("--reference needs --model", referenceError, StringComparison.Ordinal);
+        Assert.Contains("--reference texts are only scored by a model", referenceError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,8 +59,9 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.All(direction, r => Assert.Equal("hyperfitted", r["variant"]!.GetValue<string>()));
         JsonObject Row(string prefix) => direction.Single(r => r["quantity"]!.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal));
         JsonNode Table(string table, string row) => results[table]!.AsArray().Single(r => r!["row"]!.GetValue<string>() == row)!;
-        Assert.Equal(Table("table1", "base_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy 256 TTR")["base"]!.GetValue<double>(), 12);
-        Assert.Equal(Table("table1", "hyperfitted_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy 256 TTR")["trained"]!.GetValue<double>(), 12);
+        // (8 new tokens: the 256 TTR column is the TTR of the last 8 of 8, and says so)
+        Assert.Equal(Table("table1", "base_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy TTR, last 8 of 8")["base"]!.GetValue<double>(), 12);
+        Assert.Equal(Table("table1", "hyperfitted_greedy")["ttr_256"]!.GetValue<double>(), Row("Greedy TTR, last 8 of 8")["trained"]!.GetValue<double>(), 12);
         Assert.Equal(Table("table3", "hyperfitted")["entropy"]!.GetValue<double>(), Row("Entropy")["trained"]!.GetValue<double>(), 12);
         Assert.Equal(Table("table3", "base")["top1"]!.GetValue<double>(), Row("@1")["base"]!.GetValue<double>(), 12);
         var log = Hyperfit.Reporting.TrainingLogReader.Read(Path.Combine(_fixture.Out, "steps", "train-hyperfitted-s42", "training_log.json"));
@@ -96,7 +97,7 @@ public sealed class ExperimentRunnerTests : IDisposable
 
         // When one decoding configuration changes (a different spec: needs --force)
         var changed = ExperimentSpec.Load(_fixture.WriteSpec(s => s["decoding"]!["base_top_p"]!["top_p"] = 0.5));
-        var refused = Assert.Throws<IOException>(() => ExperimentRunner.Run(changed, _fixture.Out));
+        var refused = Assert.Throws<FieldException>(() => ExperimentRunner.Run(changed, _fixture.Out));
         var third = ExperimentRunner.Run(changed, _fixture.Out, force: true);
 
         // Then the folder is refused without --force, and with it only that configuration's steps rerun
@@ -153,7 +154,7 @@ public sealed class ExperimentRunnerTests : IDisposable
         // and each decoding's dataset metrics measure overlap with its model's data: the stored histogram equals a
         // brute-force count over the news file tokenized here (and differs from the count over the fiction file)
         var tokenizer = Hyperfit.Tokenization.HfTokenizer.Load(spec.BaseModelDir);
-        List<int[]> Tokens(string file) => [.. Hyperfit.Data.DocumentReader.Read(file).Select(d => tokenizer.Encode(d, addSpecialTokens: false).ToArray())];
+        List<int[]> Tokens(string file) => [.. Hyperfit.Data.DatasetReader.ReadTexts(file).Select(d => tokenizer.Encode(d, addSpecialTokens: false).ToArray())];
         List<int> Histogram(List<int[]> texts, List<int[]> data)
         {
             var longest = texts.Select(t => Hyperfit.Evaluation.DatasetOverlap.BruteForce(t, data)).ToList();
@@ -162,7 +163,7 @@ public sealed class ExperimentRunnerTests : IDisposable
 
         foreach (var (decoding, own, other) in new[] { ("news_greedy", news, fiction), ("fiction_greedy", fiction, news), ("base_greedy", fiction, news) })
         {
-            var texts = Hyperfit.Evaluation.GenerationRecordReader.Read(StepFile($"generate-{decoding}-press-s42", ExperimentPlan.GenerationsFile))
+            var texts = Hyperfit.Generation.GenerationsFile.Read(StepFile($"generate-{decoding}-press-s42", ExperimentPlan.GenerationsFile))
                 .Select(r => r.ContinuationIds).ToList();
             var stored = Json($"evaluate-{decoding}-press-s42", ExperimentPlan.MetricsFile)["dataset_metrics"]!["overlap_full_histogram"]!.AsArray()
                 .Select(n => n!.GetValue<int>()).ToList();
@@ -190,7 +191,7 @@ public sealed class ExperimentRunnerTests : IDisposable
             Assert.Equal((row["fiction"]!.GetValue<double>() + row["press"]!.GetValue<double>()) / 2, row["average"]!.GetValue<double>(), 12);
         }
 
-        Assert.Contains("## Table 4 (automatic): 256 TTR per hyperfitting dataset and context set", report, StringComparison.Ordinal);
+        Assert.Contains("## Table 4 (automatic): TTR, last 8 of 8 per hyperfitting dataset and context set", report, StringComparison.Ordinal);
         Assert.Contains("| news | news_greedy | news.jsonl |", report, StringComparison.Ordinal);
         Assert.Contains("## The paper's direction: base → each hyperfitted variant", report, StringComparison.Ordinal);
         Assert.Contains("### base → news", report, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hyperfit.Data;
 using Hyperfit.Experiments;
 
 namespace Hyperfit.Tests.Experiments;
@@ -93,7 +94,7 @@ public sealed class ExperimentSpecTests : IDisposable
         // Then both are one-line errors naming the file and what is wrong
         Assert.Contains("unknown key 'epoch'", recipe.Message, StringComparison.Ordinal);
         Assert.Contains("bad.json", recipe.Message, StringComparison.Ordinal);
-        Assert.Contains("decoding.base_top_p: top-p must be in (0, 1]", topP.Message, StringComparison.Ordinal);
+        Assert.Contains("decoding.base_top_p.top_p must be in (0, 1]", topP.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class ExperimentSpecTests : IDisposable
     [InlineData("""{ "news": { "data": "../data/news.jsonl", "variant": "shuffle2" } }""", "hyperfit.variants.news.variant: unknown variant 'shuffle2'")]
     [InlineData("""{ "news": { "data": "../data/news.jsonl", "recipe": { "seed": 1 } } }""", "hyperfit.variants.news.recipe: 'seed' is set by seeds")]
     [InlineData("""{ "news": { "data": "../data/news.jsonl", "recipe": { "epoch": 1 } } }""", "unknown key 'epoch'")]
-    [InlineData("""{ "news": { "data": "../data/news.jsonl", "recipe": { "learning_rate": -1 } } }""", "hyperfit.variants.news.recipe:")]
+    [InlineData("""{ "news": { "data": "../data/news.jsonl", "recipe": { "learning_rate": -1 } } }""", "hyperfit.variants.news.recipe.learning_rate (-1) must be positive")]
     [InlineData("""{ "news": "../data/news.jsonl" }""", "key 'hyperfit.variants.news' must be an object")]
     [InlineData("""{ "news": { "data": "../data/news.jsonl" }, "news": { "data": "../data/hyperfit.jsonl" } }""", "Duplicate property 'news'")]
     [InlineData("\"hyperfitted\"", "key 'hyperfit.variants' must be a list of variant names or an object of labelled variants")]

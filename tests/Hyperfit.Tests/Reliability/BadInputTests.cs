@@ -45,7 +45,7 @@ public sealed class BadInputTests
         // Then each is one InvalidDataException naming the file
         foreach (var file in new[] { truncated, damaged })
         {
-            var e = Assert.Throws<InvalidDataException>(() => DocumentReader.Read(file).ToList());
+            var e = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(file).ToList());
             Assert.StartsWith($"{file}: not a readable Parquet file (", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', e.Message);
         }
@@ -58,18 +58,19 @@ public sealed class BadInputTests
         var path = dir.File("latin1.txt");
         File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes("first line\nsecond caf"), 0xE9, .. Encoding.ASCII.GetBytes("\n")]);
 
-        var e = Assert.Throws<InvalidDataException>(() => DocumentReader.Read(path).ToList());
+        var e = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(path).ToList());
 
         Assert.Equal($"{path}: not valid UTF-8 (byte E9 at or after line 1); convert it first, e.g. iconv -f latin1 -t utf-8", e.Message);
-        Assert.Throws<InvalidDataException>(() => TextRecordReader.Read(path));
+        Assert.Throws<InvalidDataException>(() => ContextReader.Read(path));
         File.WriteAllText(path, "caf\u00e9\n", new UTF8Encoding(true)); // real UTF-8 (with a BOM) reads fine
-        Assert.Equal(["caf\u00e9"], DocumentReader.Read(path).ToList());
+        Assert.Equal(["caf\u00e9"], DatasetReader.ReadTexts(path).ToList());
     }
 
     [Fact]
     public void Should_refuse_fewer_samples_than_the_batch_and_count_huge_sample_numbers_without_overflow()
     {
-        var e = Assert.Throws<ArgumentException>(() => (HyperfitRecipe.Paper with { Samples = 4 }).Validate());
+        var e = Assert.Throws<FieldException>(() => (HyperfitRecipe.Paper with { Samples = 4 }).Validate());
+        Assert.Equal("samples", e.Field);
         Assert.Equal("samples (4) is smaller than batch_size (8): every update would see only 4 sequences; lower batch_size or add samples", e.Message);
         var huge = HyperfitRecipe.Paper with { Samples = int.MaxValue };
         Assert.Equal(268_435_456, huge.UpdatesPerEpoch);
