@@ -32,6 +32,7 @@ internal sealed class RecipeOptions
     private readonly Option<bool> _dropCheckpoint;
     private readonly Option<string> _device;
     private readonly Option<string> _textField;
+    private readonly Option<string> _imageLayout;
     private readonly Option<int?>? _warmupUpdates;
     private readonly Option<double?>? _weightDecay;
     private readonly Option<double?>? _clipGradNorm;
@@ -69,7 +70,12 @@ internal sealed class RecipeOptions
         _ignoreDiskSpace = new Option<bool>("--ignore-disk-space") { Description = "start even when the free space looks too small for checkpoints + final model" };
         _dropCheckpoint = new Option<bool>("--drop-checkpoint") { Description = "delete checkpoint/ (3× the model) after a successful run" };
         _device = CommonOptions.Device();
-        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
+        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text (image models: the Parquet image column, default img)", DefaultValueFactory = _ => "text" };
+        _imageLayout = new Option<string>("--image-layout")
+        {
+            Description = "ImageGPT models only: raw (the paper's official code: the pixel ids alone) or start-token (transformers' pre-training: start id first)",
+            DefaultValueFactory = _ => "raw",
+        };
         if (pretraining)
         {
             _warmupUpdates = new Option<int?>("--warmup-updates") { Description = $"linear warmup updates of warmup_cosine {Default(preset.WarmupUpdates)}" };
@@ -86,6 +92,7 @@ internal sealed class RecipeOptions
         [
             _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
             _ttrContextTokens, _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _textField,
+            _imageLayout,
         ];
         foreach (var option in options.Concat(new Option?[] { _warmupUpdates, _weightDecay, _clipGradNorm }.OfType<Option>()))
         {
@@ -130,7 +137,7 @@ internal sealed class RecipeOptions
 
         return TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!, parse.GetValue(_output)!, parse.GetValue(_resume),
             parse.GetValue(_device)!, parse.GetValue(_textField)!, minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
-            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint));
+            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint), ImageCommand.ParseLayout(parse.GetValue(_imageLayout)!, "--image-layout"));
     }
 
     private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hyperfit.Checkpoints;
+using Hyperfit.Images;
 using Hyperfit.Models;
 using Hyperfit.Runtime;
 using Hyperfit.Tokenization;
@@ -23,15 +24,32 @@ public static class TrainCommand
     /// <summary>Loads the data and model, trains (with a progress bar on a terminal, plain lines otherwise), handles
     /// Ctrl-C and saves the final model. Shared by <c>train</c> and <c>pretrain</c>.</summary>
     internal static int Run(HyperfitRecipe recipe, string modelDir, string dataPath, string outDir, bool resume, string device, string textField,
-        TimeSpan? checkpointInterval = null, bool ignoreDiskSpace = false, bool dropCheckpoint = false)
+        TimeSpan? checkpointInterval = null, bool ignoreDiskSpace = false, bool dropCheckpoint = false,
+        ImageSequenceLayout imageLayout = ImageSequenceLayout.Raw)
     {
         // Everything that can fail on bad input fails here, before any file is written.
-        var tokenizer = HfTokenizer.Load(modelDir);
-        var data = SequenceDataset.Load(dataPath, tokenizer, recipe, textField);
+        SequenceDataset data;
+        Func<IReadOnlyList<int>, string> decode;
+        if (ImageGptProcessor.Exists(modelDir) && HfModelLoader.ReadConfig(modelDir) is Models.ImageGPT.ImageGPTConfig)
+        {
+            // An ImageGPT folder: the data are images, each one sequence of cluster ids (docs/images.md).
+            var (processor, _) = ImageDataset.OpenModel(modelDir, imageLayout);
+            recipe = ImageDataset.AdaptRecipe(recipe, processor, imageLayout).Validate();
+            Console.Error.WriteLine($"images: {processor.Height}×{processor.Width}, {ImageGptProcessor.Describe(imageLayout)} layout, {recipe.SequenceLength} ids per image");
+            data = ImageDataset.Load(modelDir, dataPath, recipe, imageLayout, textField == "text" ? "img" : textField);
+            decode = ids => string.Join(' ', ids);
+        }
+        else
+        {
+            var tokenizer = HfTokenizer.Load(modelDir);
+            data = SequenceDataset.Load(dataPath, tokenizer, recipe, textField);
+            decode = ids => tokenizer.Decode(ids);
+        }
+
         var options = new TrainerOptions(
             ModelIdentity: ModelIdentity.Hash(modelDir),
             SourceDirectory: modelDir,
-            Decode: ids => tokenizer.Decode(ids),
+            Decode: decode,
             Resume: resume,
             ConfigEcho: new Dictionary<string, string>
             {
