@@ -52,16 +52,38 @@ public static class ExperimentRunner
             ["spec"] = spec.Json.DeepClone(),
         }.ToJsonString(Indented) + "\n");
 
+        var (ran, skipped) = RunSteps(plan.Steps, plan.StepDir, log);
+
+        var figureFailures = ExperimentFigures.Write(spec, plan, output, log);
+        if (human is not null)
+        {
+            human.Write(Path.Combine(output, HumanFolder));
+            log($"human study: {human.CountedVotes} counted votes on {human.Items} items from {humanVotes!.StudyDir}; its report in {Path.Combine(output, HumanFolder)}");
+        }
+
+        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures, human);
+        var resultsPath = Path.Combine(output, "results.json");
+        var reportPath = Path.Combine(output, "report.md");
+        HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");
+        HfModelSaver.WriteAtomically(reportPath, markdown);
+        log($"wrote {resultsPath} and {reportPath} ({ran.Count} steps ran, {skipped.Count} reused)");
+        return new ExperimentOutcome(ran, skipped, resultsPath, reportPath);
+    }
+
+    /// <summary>Runs <paramref name="steps"/> in order, each into its (emptied) folder, skipping those whose done marker
+    /// holds the same input hash; writes each marker last. Shared by text and image experiments.</summary>
+    internal static (List<string> Ran, List<string> Skipped) RunSteps(IReadOnlyList<ExperimentStep> steps, Func<string, string> stepDir, Action<string> log)
+    {
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         var ran = new List<string>();
         var skipped = new List<string>();
-        for (var i = 0; i < plan.Steps.Count; i++)
+        for (var i = 0; i < steps.Count; i++)
         {
-            var step = plan.Steps[i];
+            var step = steps[i];
             var hash = InputHash(step, hashes);
             hashes[step.Name] = hash;
-            var dir = plan.StepDir(step.Name);
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{plan.Steps.Count}] {step.Name}");
+            var dir = stepDir(step.Name);
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{steps.Count}] {step.Name}");
             if (ReadDoneHash(dir) == hash)
             {
                 log($"{prefix}: done earlier, skipped");
@@ -91,20 +113,7 @@ public static class ExperimentRunner
             ran.Add(step.Name);
         }
 
-        var figureFailures = ExperimentFigures.Write(spec, plan, output, log);
-        if (human is not null)
-        {
-            human.Write(Path.Combine(output, HumanFolder));
-            log($"human study: {human.CountedVotes} counted votes on {human.Items} items from {humanVotes!.StudyDir}; its report in {Path.Combine(output, HumanFolder)}");
-        }
-
-        var (results, markdown) = ExperimentReport.Build(spec, plan, figureFailures, human);
-        var resultsPath = Path.Combine(output, "results.json");
-        var reportPath = Path.Combine(output, "report.md");
-        HfModelSaver.WriteAtomically(resultsPath, results.ToJsonString(Indented) + "\n");
-        HfModelSaver.WriteAtomically(reportPath, markdown);
-        log($"wrote {resultsPath} and {reportPath} ({ran.Count} steps ran, {skipped.Count} reused)");
-        return new ExperimentOutcome(ran, skipped, resultsPath, reportPath);
+        return (ran, skipped);
     }
 
     /// <summary>SHA-256 over the step's name, its inputs and its dependencies' input hashes (so a change upstream
@@ -140,7 +149,9 @@ public static class ExperimentRunner
         }
     }
 
-    private static void CheckOutputFolder(ExperimentSpec spec, string output, bool force)
+    internal static void CheckOutputFolder(ExperimentSpec spec, string output, bool force) => CheckOutputFolder(spec.Hash, output, force);
+
+    internal static void CheckOutputFolder(string specHash, string output, bool force)
     {
         var specPath = Path.Combine(output, SpecFile);
         if (File.Exists(specPath))
@@ -155,10 +166,10 @@ public static class ExperimentRunner
                 stored = null;
             }
 
-            if (stored != spec.Hash && !force)
+            if (stored != specHash && !force)
             {
                 throw new IOException(
-                    $"{output} holds the results of a different spec ({specPath}: spec hash {stored?[..Math.Min(12, stored.Length)] ?? "unreadable"}…, this spec {spec.Hash[..12]}…); choose another --out or pass --force (finished steps whose inputs did not change are reused)");
+                    $"{output} holds the results of a different spec ({specPath}: spec hash {stored?[..Math.Min(12, stored.Length)] ?? "unreadable"}…, this spec {specHash[..12]}…); choose another --out or pass --force (finished steps whose inputs did not change are reused)");
             }
         }
         else if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !force)
