@@ -185,6 +185,7 @@ public static class HfModelLoader
 
         var unexpected = fileNames.Keys
             .Where(k => !parameters.ContainsKey(k) && !model.TiedParameterNames.Contains(k) && !model.IsIgnorableCheckpointTensor(k))
+            .Select(k => fileNames[k]) // as the file names it
             .ToList();
         if (unexpected.Count > 0)
         {
