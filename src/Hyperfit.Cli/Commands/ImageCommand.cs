@@ -30,7 +30,7 @@ public static class ImageCommand
     {
         var data = new Option<string>("--data") { Description = "images: IDX file, CIFAR-10 .bin/folder, Parquet, PNG/JPEG folder", Required = true };
         var clusters = new Option<int>("--clusters") { Description = "colour clusters (ImageGPT: 512)", DefaultValueFactory = _ => 512 };
-        var size = new Option<int?>("--size") { Description = "square image side the processor resizes to (default: the first image's, which must be square)" };
+        var size = new Option<int?>("--size") { Description = "square image side the processor resizes to, the palette fitted at that size (default: the first image's, which must be square)" };
         var limit = new Option<int?>("--limit") { Description = "fit on the first N images only" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "folder for preprocessor_config.json", Required = true };
@@ -45,7 +45,8 @@ public static class ImageCommand
             var side = parse.GetValue(size) ?? (images[0].Width == images[0].Height
                 ? images[0].Width
                 : throw new ArgumentException($"--size: the first image is {images[0].Width}×{images[0].Height}, not square; give --size"));
-            var palette = KMeansPalette.Fit(used, parse.GetValue(clusters), parse.GetValue(seed));
+            // Fitted on the images as the processor will see them (resized to the processor's size).
+            var palette = KMeansPalette.Fit(used.Select(i => ImageFiles.Resize(i, side, side)), parse.GetValue(clusters), parse.GetValue(seed));
             var processor = ImageGptProcessor.Create(palette, side, side);
             processor.Save(parse.GetValue(output)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
