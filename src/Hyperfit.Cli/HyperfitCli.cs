@@ -16,6 +16,8 @@ public static partial class HyperfitCli
         root.Add(DataCommand.Create());
         root.Add(TrainCommand.Create());
         root.Add(PretrainCommand.Create());
+        root.Add(ExportJobCommand.Create());
+        root.Add(ImportRunCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
         root.Add(BenchCommand.Create());

@@ -36,16 +36,20 @@ internal sealed class RecipeOptions
     private readonly Option<int?>? _warmupUpdates;
     private readonly Option<double?>? _weightDecay;
     private readonly Option<double?>? _clipGradNorm;
+    private readonly bool _runsHere;
 
     /// <param name="preset">The recipe the file and the options override, described in the help texts.</param>
     /// <param name="pretraining">Adds <c>--warmup-updates</c>, <c>--weight-decay</c> and <c>--clip-grad-norm</c>.</param>
-    public RecipeOptions(HyperfitRecipe preset, string presetName, bool pretraining)
+    /// <param name="outputDescription">Help text of <c>--out</c>; null: a training run's output folder.</param>
+    /// <param name="runsHere">False for <c>export-job</c>: no <c>--resume</c>, checkpoint-handling or <c>--device</c> options (the run happens elsewhere).</param>
+    public RecipeOptions(HyperfitRecipe preset, string presetName, bool pretraining, string? outputDescription = null, bool runsHere = true)
     {
+        _runsHere = runsHere;
         Preset = preset;
         string Default(object value) => FormattableString.Invariant($"({presetName}: {value})");
         _model = CommonOptions.Model("Hugging Face model folder to start from (weights, config.json, tokenizer)");
         _data = new Option<string>("--data") { Description = "training text: .txt (blank-line separated), .jsonl or .parquet", Required = true };
-        _output = new Option<string>("--out") { Description = "output folder: training_log.json, checkpoint/, final/", Required = true };
+        _output = new Option<string>("--out") { Description = outputDescription ?? "output folder: training_log.json, checkpoint/, final/", Required = true };
         _config = new Option<string?>("--config") { Description = $"recipe JSON (snake_case keys) over the {presetName} preset; options below override it" };
         _epochs = new Option<int?>("--epochs") { Description = $"epochs {Default(preset.Epochs)}" };
         _lr = new Option<double?>("--lr") { Description = $"learning rate, the peak one under warmup_cosine {Default(preset.LearningRate)}" };
@@ -91,10 +95,13 @@ internal sealed class RecipeOptions
         Option[] options =
         [
             _model, _data, _output, _config, _epochs, _lr, _batch, _samples, _seqLen, _maxUpdates, _valEvery, _valSequences,
-            _ttrContextTokens, _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _textField,
-            _imageLayout,
+            _ttrContextTokens, _checkpointEvery, _gradAccum, _dtype, _variant, _seed, _textField,
         ];
-        foreach (var option in options.Concat(new Option?[] { _warmupUpdates, _weightDecay, _clipGradNorm }.OfType<Option>()))
+        // --resume, checkpoint and device options concern a run on this machine; export-job's run happens elsewhere.
+        Option?[] extra = _runsHere
+            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _imageLayout, _warmupUpdates, _weightDecay, _clipGradNorm]
+            : [_warmupUpdates, _weightDecay, _clipGradNorm];
+        foreach (var option in options.Concat(extra.OfType<Option>()))
         {
             command.Add(option);
         }
@@ -125,6 +132,17 @@ internal sealed class RecipeOptions
             ClipGradNorm = (_clipGradNorm is null ? null : parse.GetValue(_clipGradNorm)) ?? basis.ClipGradNorm,
         }).Validate();
     }
+
+    public string ModelDirectory(ParseResult parse) => parse.GetValue(_model)!;
+
+    public string DataPath(ParseResult parse) => parse.GetValue(_data)!;
+
+    public string OutputDirectory(ParseResult parse) => parse.GetValue(_output)!;
+
+    public string TextField(ParseResult parse) => parse.GetValue(_textField)!;
+
+    /// <summary>True when <c>--dtype</c> was given (a recipe file's dtype is not an explicit choice here).</summary>
+    public bool DTypeGiven(ParseResult parse) => parse.GetValue(_dtype) is not null;
 
     /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
     public int Run(ParseResult parse)

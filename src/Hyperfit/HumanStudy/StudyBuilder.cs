@@ -146,9 +146,9 @@ public static class StudyBuilder
         var plan = ExperimentPlan.Build(spec, run);
 
         var labels = spec.Decoding.Select(d => d.Label).ToList(); // the §6.3 sweep's greedy runs are not study material
-        var comparisons = Select(request.Comparisons, labels, "comparisons", labels);
+        var comparisons = Select(request.Comparisons, labels, "comparisons");
         var setLabels = spec.ContextSets.Select(s => s.Label).ToList();
-        var sets = Select(request.ContextSets, setLabels, "context_sets", setLabels);
+        var sets = Select(request.ContextSets, setLabels, "context_sets");
         var seeds = request.Seeds.Count == 0 ? [spec.Seeds[0]] : request.Seeds.ToList();
         foreach (var seed in seeds.Where(s => !spec.Seeds.Contains(s)))
         {
@@ -302,14 +302,14 @@ public static class StudyBuilder
         }
     }
 
-    private static List<string> Select(IReadOnlyList<string> asked, List<string> known, string field, List<string> all)
+    private static List<string> Select(IReadOnlyList<string> asked, List<string> known, string field)
     {
         foreach (var label in asked.Where(a => !known.Contains(a)))
         {
             throw new ArgumentException($"{field}: the run has no '{label}' (it has: {string.Join(", ", known)})", field);
         }
 
-        return asked.Count == 0 ? all : [.. asked.Distinct()];
+        return asked.Count == 0 ? known : [.. asked.Distinct()];
     }
 
     private static void Unique(IEnumerable<string> labels, string field)
@@ -336,7 +336,8 @@ public static class StudyBuilder
             throw new IOException($"{directory}: is a file, not a study folder");
         }
 
-        Directory.CreateDirectory(directory);
+        using var folderLock = IO.OutputLock.Acquire(directory, "hyperfit annotate build"); // not while a server shares the study
+        folderLock.RemoveDebris();
         using var connection = StudyDatabase.Open(directory, create: true);
         try
         {

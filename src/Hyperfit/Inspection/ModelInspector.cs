@@ -6,7 +6,8 @@ using TorchSharp;
 
 namespace Hyperfit.Inspection;
 
-/// <summary>Loads a model folder completely (config, weights, tokenizer) and describes it.</summary>
+/// <summary>Loads a model folder completely (config, weights, and the tokenizer when the folder has one) and
+/// describes it. A folder with weights and config only is fine: the tokenizer fields are then null.</summary>
 public static class ModelInspector
 {
     public const string DefaultSample = "Hyperfitting sharpens a model's predictions: its greedy continuations stop looping.";
@@ -14,9 +15,9 @@ public static class ModelInspector
     public static ModelReport Inspect(string modelDirectory, ModelOptions options, string? sample = null)
     {
         sample ??= DefaultSample;
-        var tokenizer = HfTokenizer.Load(modelDirectory);
+        var tokenizer = HfTokenizer.Exists(modelDirectory) ? HfTokenizer.Load(modelDirectory) : null;
         using var model = HfModelLoader.Load(modelDirectory, options);
-        tokenizer.ValidateAgainstModel(model.Config.VocabSize, modelDirectory);
+        tokenizer?.ValidateAgainstModel(model.Config.VocabSize, modelDirectory);
 
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         IReadOnlyList<string> files;
@@ -34,7 +35,7 @@ public static class ModelInspector
         }
 
         var parameters = model.parameters().Sum(p => p.numel());
-        var ids = tokenizer.Encode(sample);
+        var ids = tokenizer?.Encode(sample);
         return new ModelReport(
             modelDirectory,
             model.Config.Architecture,
@@ -48,15 +49,15 @@ public static class ModelInspector
             model.Config.TieWordEmbeddings,
             files,
             bytes,
-            tokenizer.Kind,
-            tokenizer.VocabSize,
-            tokenizer.SpecialTokens,
-            tokenizer.BosTokenId,
-            tokenizer.EosTokenIds,
-            tokenizer.AddBosToken,
-            sample,
+            tokenizer?.Kind,
+            tokenizer?.VocabSize,
+            tokenizer?.SpecialTokens,
+            tokenizer?.BosTokenId,
+            tokenizer?.EosTokenIds,
+            tokenizer?.AddBosToken,
+            tokenizer is null ? null : sample,
             ids,
-            ids.Select(id => tokenizer.IdToToken(id) ?? "?").ToList(),
-            tokenizer.Decode(ids, skipSpecialTokens: true));
+            ids?.Select(id => tokenizer!.IdToToken(id) ?? "?").ToList(),
+            ids is null ? null : tokenizer!.Decode(ids, skipSpecialTokens: true));
     }
 }

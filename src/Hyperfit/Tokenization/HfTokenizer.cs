@@ -236,7 +236,7 @@ public sealed class HfTokenizer
             }
         }
 
-        return _core.Decode(kept, IdToToken);
+        return _core.Decode(kept, IdToToken, _specialIds.Contains);
     }
 
     /// <summary>The vocabulary string of a token (byte-level tokens in GPT-2's table form, e.g. "Ġthe"), or null.</summary>
@@ -311,6 +311,17 @@ public sealed class HfTokenizer
         public int[] DefaultPrefix = [], DefaultSuffix = [];
         public List<int> ExtraSpecialIds = [];
     }
+
+    /// <summary>True when the folder holds tokenizer files <see cref="Load"/> reads (tokenizer.json, tokenizer.model,
+    /// vocab.json or merges.txt). Many model folders ship weights and config only; commands that need no text work
+    /// on those and say that no tokenizer is present.</summary>
+    public static bool Exists(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        return Array.Exists(TokenizerFiles, f => File.Exists(Path.Combine(modelDirectory, f)));
+    }
+
+    private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt"];
 
     /// <summary>Loads the tokenizer of a Hugging Face model folder.</summary>
     /// <exception cref="TokenizerLoadException">Files are missing, invalid or unsupported (one-line message).</exception>
@@ -647,6 +658,17 @@ public sealed class HfTokenizer
             merges.Add(SplitMergeLine(line, "merges.txt", merges.Count));
         }
 
+        // transformers' GPT2Tokenizer defaults unk, bos and eos to <|endoftext|>: a folder with only these two files
+        // (no tokenizer_config.json) still has GPT-2's end-of-text token, split out of text as a special token.
+        const string endOfText = "<|endoftext|>";
+        if (vocab.TryGetValue(endOfText, out var endOfTextId))
+        {
+            settings.UnkToken ??= endOfText;
+            settings.BosToken ??= endOfText;
+            settings.EosToken ??= endOfText;
+            MergeAdded(added, [new AddedToken(endOfTextId, endOfText, true, false, false, false, false)]);
+        }
+
         var unk = settings.UnkToken is { } u && vocab.ContainsKey(u) ? u : null;
         var bpe = new BpeModel(vocab, merges, unk, false, false, false, "merges.txt");
         var core = new BpePipelineCore(vocab, bpe, null, TokenizerJsonPipeline.ByteLevel(addPrefixSpace, true), TokenizerJsonPipeline.ByteLevelDecode);
@@ -655,6 +677,28 @@ public sealed class HfTokenizer
 
     private static HfTokenizer LoadSentencePiece(string path, List<AddedToken> added, Settings settings)
     {
+        SentencePieceModel? bpe;
+        try
+        {
+            bpe = SentencePieceModel.TryRead(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or IOException)
+        {
+            throw new TokenizerLoadException($"tokenizer.model: not a usable SentencePiece model: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (bpe is not null)
+        {
+            var (bosId, eosId) = (bpe.BosId, bpe.EosId);
+            settings.FallbackBosId = bosId ?? settings.FallbackBosId;
+            settings.FallbackEosId = eosId;
+            settings.FallbackUnkId = bpe.UnknownId >= 0 ? bpe.UnknownId : null;
+            settings.ExtraSpecialIds = new[] { bosId, eosId, settings.FallbackUnkId }.OfType<int>().ToList();
+            // LlamaTokenizer's default: BOS yes, EOS no; tokenizer_config.json's flags override.
+            settings.DefaultPrefix = bosId is { } bos ? [bos] : [];
+            return new HfTokenizer("SentencePiece (tokenizer.model)", new SentencePieceBpeCore(bpe), added, settings, byteLevel: false);
+        }
+
         SentencePieceTokenizer sp;
         try
         {

@@ -96,17 +96,15 @@ public sealed class HyperfitTrainer : IDisposable
     {
         var step = _step ?? throw new InvalidOperationException("call Setup() first");
         Directory.CreateDirectory(OutputDirectory);
-        if (Recipe.ValidateEvery > 0 && Log.Count == 0)
+        var schedule = new TrainingSchedule(Recipe, _data.Training.Count);
+        if (schedule.ValidatesAfter(0) && Log.Count == 0)
         {
             RunValidation(trainLoss: null);
         }
 
-        var total = Recipe.TotalUpdates;
-        var samples = _data.Training.Count;
+        var total = schedule.TotalUpdates;
         var device = _model.parameters().First().device;
         var lastLoss = float.NaN;
-        int[]? order = null;
-        var orderEpoch = -1L;
         var clock = Stopwatch.StartNew();
         var time = _options.Clock ?? TimeProvider.System;
         var lastCheckpoint = time.GetTimestamp();
@@ -119,18 +117,12 @@ public sealed class HyperfitTrainer : IDisposable
                 return new TrainingOutcome(true, Position.UpdateCounter, lastLoss);
             }
 
-            if (orderEpoch != Position.Epoch)
-            {
-                order = SequenceDataset.EpochOrder(Recipe.Seed, Position.Epoch, samples);
-                orderEpoch = Position.Epoch;
-            }
-
-            var rows = order!.Skip(Position.IndexInEpoch).Take(Recipe.BatchSize).Select(i => _data.Training[i]).ToArray();
+            var rows = schedule.Batch(Position).Select(i => _data.Training[i]).ToArray();
             using (var scope = NewDisposeScope())
             {
                 var flat = rows.SelectMany(r => r.Select(id => (long)id)).ToArray();
                 var ids = tensor(flat, [rows.Length, Recipe.SequenceLength]).to(device); // (B, T)
-                lastLoss = step.Update(ids, LearningRateSchedules.At(Recipe, Position.UpdateCounter)); // sync point inside
+                lastLoss = step.Update(ids, schedule.LearningRate(Position.UpdateCounter)); // sync point inside
             }
 
             if (!float.IsFinite(lastLoss))
@@ -141,10 +133,7 @@ public sealed class HyperfitTrainer : IDisposable
                     (kept is null ? "(no checkpoint written yet)" : $"(last good checkpoint: {kept})"));
             }
 
-            var index = Position.IndexInEpoch + rows.Length;
-            Position = index >= samples
-                ? new TrainingPosition(Position.Epoch + 1, 0, Position.UpdateCounter + 1)
-                : Position with { IndexInEpoch = index, UpdateCounter = Position.UpdateCounter + 1 };
+            Position = schedule.Advance(Position, rows.Length);
             _lossSum += lastLoss;
             _lossCount++;
             tokensSinceStart += (long)rows.Length * Recipe.SequenceLength;
@@ -152,7 +141,7 @@ public sealed class HyperfitTrainer : IDisposable
                 tokensSinceStart / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
 
             var update = Position.UpdateCounter;
-            if (Recipe.ValidateEvery > 0 && (update % Recipe.ValidateEvery == 0 || update == total))
+            if (schedule.ValidatesAfter(update))
             {
                 RunValidation(_lossSum / _lossCount);
             }

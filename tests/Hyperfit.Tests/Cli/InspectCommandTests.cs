@@ -43,6 +43,30 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Should_describe_a_folder_with_weights_and_config_only()
+    {
+        // Given a folder transformers saved with config.json and model.safetensors only (a model golden)
+        var dir = Directory.CreateDirectory(_dir.File("no-tokenizer")).FullName;
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+        {
+            File.Copy(Goldens.GoldenFiles.Path("models", "qwen2", file), Path.Combine(dir, file));
+        }
+
+        // When it is inspected, as text and as JSON
+        var (code, output, error) = Run("inspect", "--model", dir);
+        var (jsonCode, json, _) = Run("inspect", "--model", dir, "--json");
+
+        // Then both succeed, say that no tokenizer is present, and report the model
+        Assert.True(code == 0, error);
+        Assert.Contains("none in this folder", output, StringComparison.Ordinal);
+        Assert.Contains("Qwen2ForCausalLM", output, StringComparison.Ordinal);
+        Assert.Equal(0, jsonCode);
+        var report = JsonNode.Parse(json)!;
+        Assert.Null(report["TokenizerKind"]);
+        Assert.Equal(67, (int)report["ModelVocabSize"]!);
+    }
+
+    [Fact]
     public void Should_fail_in_one_line_when_the_folder_is_missing()
     {
         var (code, _, error) = Run("inspect", "--model", _dir.File("nope"));

@@ -33,7 +33,11 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
 
     public Parameter EmbeddingWeight => _wte.weight!;
 
-    public override Tensor forward(CausalLMInput input)
+    public override Tensor forward(CausalLMInput input) => Run(input, null);
+
+    /// <summary>The forward pass; with <paramref name="hiddenStates"/>, appends transformers' output_hidden_states
+    /// (embeddings, blocks 1 … L − 1, ln_f), each owned by the caller.</summary>
+    internal Tensor Run(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var ids = input.InputIds;
@@ -50,10 +54,13 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
         var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
         for (var i = 0; i < _h.Count; i++)
         {
+            hiddenStates?.Add(h.alias().DetachFromDisposeScope());
             h = _h[i].forward(new GPT2Attention.Input(h, mask, input.Cache, i));
         }
 
         input.Cache?.Advance((int)t);
-        return _lnF.forward(h).MoveToOuterDisposeScope();
+        var normed = _lnF.forward(h);
+        hiddenStates?.Add(normed.alias().DetachFromDisposeScope());
+        return normed.MoveToOuterDisposeScope();
     }
 }

@@ -75,8 +75,32 @@ public class LlamaForCausalLM : CausalLM
             return _decodeKernel.Forward(input);
         }
 
+        return Forward(input, null);
+    }
+
+    public override CausalLMOutput ForwardWithHiddenStates(CausalLMInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var hiddenStates = new List<Tensor>();
+        try
+        {
+            return new CausalLMOutput(Forward(input, hiddenStates), hiddenStates);
+        }
+        catch
+        {
+            hiddenStates.ForEach(h => h.Dispose());
+            throw;
+        }
+    }
+
+    public override Tensor? RotaryInverseFrequencies() => _model.Rotary.InverseFrequencies();
+
+    public override (Tensor Cos, Tensor Sin)? RotaryCosSin(Tensor positionIds) => _model.Rotary.HfCosSin(positionIds);
+
+    private Tensor Forward(CausalLMInput input, List<Tensor>? hiddenStates)
+    {
         using var scope = NewDisposeScope();
-        var hidden = input.HiddenForHead(_model.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
+        var hidden = input.HiddenForHead(_model.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null
             ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
             : _lmHead.forward(hidden);                            // (B, T, V)
