@@ -32,6 +32,16 @@ public sealed class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void Should_inspect_a_bin_folder()
+    {
+        var report = Hyperfit.Inspection.ModelInspector.Inspect(ImageGoldens.Path("model-bin"), Hyperfit.Models.ModelOptions.Default);
+
+        Assert.Equal("ImageGPTForCausalImageModeling", report.Architecture);
+        Assert.Equal(["pytorch_model.bin"], report.WeightFiles);
+        Assert.Equal(2 * 64 * 64, report.StoredDTypes["bool"]); // the two layers' causal-mask buffers
+    }
+
+    [Fact]
     public void Should_refuse_a_file_that_is_not_a_pytorch_archive()
     {
         using var dir = new TempDirectory();
