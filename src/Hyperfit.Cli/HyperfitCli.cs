@@ -20,6 +20,7 @@ public static partial class HyperfitCli
         root.Add(ImportRunCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
+        root.Add(DownstreamCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());

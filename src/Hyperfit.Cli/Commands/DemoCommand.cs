@@ -95,16 +95,19 @@ public static class DemoCommand
             return;
         }
 
-        var variant = rows[0]!["variant"]!.GetValue<string>();
-        var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(variant), "Same direction");
-        foreach (var row in rows.OfType<JsonObject>())
+        // One table per compared variant (a §6.2 spec compares base with each of its hyperfitted variants).
+        foreach (var group in rows.OfType<JsonObject>().GroupBy(r => r["variant"]!.GetValue<string>(), StringComparer.Ordinal))
         {
-            var same = row["same_direction"];
-            table.AddRow(Text(row["quantity"]), Text(row["paper"]), Number(row["base"]), Number(row["trained"]),
-                same is null ? "–" : same.GetValue<bool>() ? "yes" : "[red]no[/]");
-        }
+            var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(group.Key), "Same direction");
+            foreach (var row in group)
+            {
+                var same = row["same_direction"];
+                table.AddRow(Text(row["quantity"]), Text(row["paper"]), Number(row["base"]), Number(row["trained"]),
+                    same is null ? "–" : same.GetValue<bool>() ? "yes" : "[red]no[/]");
+            }
 
-        AnsiConsole.Write(table);
+            AnsiConsole.Write(table);
+        }
     }
 
     private static string Text(JsonNode? node) => Markup.Escape(node?.GetValue<string>() ?? "–");

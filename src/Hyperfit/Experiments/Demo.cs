@@ -66,10 +66,16 @@ public static class Demo
         return
         [
             $"base model   {spec.BaseModelDir}",
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hyperfit     {string.Join(", ", spec.Variants)} on {spec.HyperfitData}: {samples} samples x {r.SequenceLength} tokens, {(r.MaxUpdates is { } m ? $"{m} updates" : $"{r.Epochs} epochs")}, lr {r.LearningRate:G3}, batch {r.BatchSize}, {r.DType}"),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hyperfit     {Trained(spec)}: {samples} samples x {r.SequenceLength} tokens, {(r.MaxUpdates is { } m ? $"{m} updates" : $"{r.Epochs} epochs")}, lr {r.LearningRate:G3}, batch {r.BatchSize}, {r.DType}"),
             $"contexts     {string.Join(", ", spec.ContextSets.Select(s => $"{s.Label} ({s.Contexts} x {s.ContextTokens} tokens)"))}, {spec.NewTokens} new tokens each",
             $"decoding     {string.Join(", ", spec.Decoding.Select(d => d.Label))}",
             $"seeds        {string.Join(", ", spec.Seeds)}",
         ];
     }
+
+    /// <summary>"hyperfitted on FILE", or per variant "fiction on A, press on B" when their data differ.</summary>
+    private static string Trained(ExperimentSpec spec) =>
+        spec.HyperfitVariants.Select(v => v.Data).Distinct().Count() > 1
+            ? string.Join(", ", spec.HyperfitVariants.Select(v => $"{v.Label} on {v.Data.File}"))
+            : $"{string.Join(", ", spec.Variants)} on {spec.DefaultDataset.File}";
 }

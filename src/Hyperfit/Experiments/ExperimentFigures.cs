@@ -42,8 +42,9 @@ public static class ExperimentFigures
 
         if (spec.Wants("dataset") && spec.Decoding.Count > 0)
         {
+            var data = spec.Datasets.Count > 1 ? "its model's hyperfitting data (base models: see Table 2)" : "the hyperfitting data";
             figures.Add(new ExperimentFigure(OverlapHistogramFile,
-                $"Figure 3: longest overlap of each whole continuation with the hyperfitting data, per decoding configuration (all context sets{seeds})"));
+                $"Figure 3: longest overlap of each whole continuation with {data}, per decoding configuration (all context sets{seeds})"));
         }
 
         if (spec.Decoding.Count > 0)
@@ -129,9 +130,10 @@ public static class ExperimentFigures
         }
     }
 
-    /// <summary>Per text, the longest overlap of its whole continuation with the hyperfitting data. The evaluate
-    /// steps store these as <c>overlap_full_histogram</c> (count of texts per overlap length, the per-text values
-    /// without their order); without it they are computed from the generations and the tokenized data.</summary>
+    /// <summary>Per text, the longest overlap of its whole continuation with the hyperfitting data of the decoding's
+    /// model (<see cref="ExperimentSpec.DatasetFor"/>). The evaluate steps store these as <c>overlap_full_histogram</c>
+    /// (count of texts per overlap length, the per-text values without their order); without it they are computed
+    /// from the generations and that data's tokenize step.</summary>
     internal static List<int> Overlaps(ExperimentSpec spec, ExperimentPlan plan, string decoding)
     {
         var values = new List<int>();
@@ -152,8 +154,7 @@ public static class ExperimentFigures
                 }
 
                 automaton ??= new SuffixAutomaton([.. TextRecordReader.Read(
-                    Path.Combine(plan.StepDir(ExperimentPlan.TokenizeStep), ExperimentPlan.TokenizedDataFile), allowInputIds: true)
-                    .Select(r => r.InputIds!)]);
+                    plan.TokenizedDataFor(plan.Decoding.Single(d => d.Label == decoding)), allowInputIds: true).Select(r => r.InputIds!)]);
                 var texts = Continuations(plan, decoding, set.Label, seed);
                 if (texts.Count > 0)
                 {

@@ -19,6 +19,7 @@ public sealed class ExperimentPlan
     public const string TokenizeStep = "tokenize-hyperfit-data";
 
     private readonly List<ExperimentStep> _steps = [];
+    private readonly Dictionary<HyperfitDataset, string> _tokenizeSteps = [];
     private readonly ExperimentSpec _spec;
     private readonly string _out;
     private readonly Action<string> _log;
@@ -39,6 +40,9 @@ public sealed class ExperimentPlan
     public string StepDir(string name) => Path.Combine(_out, ExperimentRunner.StepsFolder, name);
 
     public static string Seeded(string name, long seed) => string.Create(CultureInfo.InvariantCulture, $"{name}-s{seed}");
+
+    /// <summary>The tokenize step of a variant's own data (<c>hyperfit.data</c>'s is <see cref="TokenizeStep"/>).</summary>
+    public static string TokenizeDataStep(string variant) => $"{TokenizeStep}-{variant}";
 
     public static string PrepareStep(string set) => $"prepare-{set}";
 
@@ -63,6 +67,13 @@ public sealed class ExperimentPlan
         ? _spec.BaseModelDir
         : Path.Combine(StepDir(TrainStep(model, seed)), HyperfitTrainer.FinalDirectoryName);
 
+    /// <summary>The step that tokenizes a dataset of the spec: <see cref="TokenizeStep"/> for <c>hyperfit.data</c>,
+    /// <see cref="TokenizeDataStep"/> of the first variant hyperfitted on it otherwise.</summary>
+    public string TokenizeStepOf(HyperfitDataset data) => _tokenizeSteps[data];
+
+    /// <summary>The tokenized data (input_ids JSONL) a decoding's dataset metrics and citation blocker read.</summary>
+    public string TokenizedDataFor(DecodingSpec decoding) => Path.Combine(StepDir(TokenizeStepOf(_spec.DatasetFor(decoding))), TokenizedDataFile);
+
     /// <summary>Builds every step the spec asks for. File contents are hashed here (data, context sets, base model)
     /// so an edited file reruns the steps that read it.</summary>
     /// <param name="log">Receives progress lines from inside long steps (training updates, generation batches).</param>
@@ -79,7 +90,6 @@ public sealed class ExperimentPlan
         var spec = _spec;
         var baseIdentity = ModelIdentity.Hash(spec.BaseModelDir);
         var tokenizerIdentity = TokenizerFingerprint.Compute(spec.BaseModelDir) ?? baseIdentity;
-        var dataHash = FileHash(spec.HyperfitData);
         var device = spec.Device;
         var decoding = spec.Decoding.ToList();
         if (spec.SampleSweep is { } sweep)
@@ -90,10 +100,20 @@ public sealed class ExperimentPlan
         Decoding = decoding;
         var sweepLabels = decoding.Skip(spec.Decoding.Count).Select(d => d.Label).ToHashSet(StringComparer.Ordinal);
 
-        Add(new ExperimentStep(TokenizeStep, StepKind.TokenizeData, [],
-            new JsonObject { ["data"] = spec.HyperfitData, ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["tokenizer"] = tokenizerIdentity },
-            dir => ExperimentWork.TokenizeData(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, Path.Combine(dir, TokenizedDataFile))));
-        var tokenizedData = Path.Combine(StepDir(TokenizeStep), TokenizedDataFile);
+        // One tokenize step per distinct dataset, shared by the variants hyperfitted on it (§6.2: one per type of data).
+        var dataHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        string DataHash(HyperfitDataset data) => dataHashes.TryGetValue(data.File, out var h) ? h : dataHashes[data.File] = FileHash(data.File);
+        foreach (var data in spec.Datasets)
+        {
+            var name = spec.HyperfitData == data.File && spec.HyperfitTextField == data.TextField
+                ? TokenizeStep
+                : TokenizeDataStep(spec.HyperfitVariants.First(v => v.Data == data).Label);
+            _tokenizeSteps[data] = name;
+            var d = data;
+            Add(new ExperimentStep(name, StepKind.TokenizeData, [],
+                new JsonObject { ["data"] = d.File, ["data_sha256"] = DataHash(d), ["text_field"] = d.TextField, ["tokenizer"] = tokenizerIdentity },
+                dir => ExperimentWork.TokenizeData(spec.BaseModelDir, d.File, d.TextField, Path.Combine(dir, TokenizedDataFile))));
+        }
 
         foreach (var set in spec.ContextSets)
         {
@@ -119,13 +139,14 @@ public sealed class ExperimentPlan
             {
                 var (m, sd) = (model, seed);
                 var recipe = spec.RecipeFor(m, sd);
+                var data = spec.DatasetOf(m);
                 Add(new ExperimentStep(TrainStep(m, sd), StepKind.Train, [],
                     new JsonObject
                     {
-                        ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = spec.HyperfitData,
-                        ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
+                        ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = data.File,
+                        ["data_sha256"] = DataHash(data), ["text_field"] = data.TextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
                     },
-                    dir => ExperimentWork.Train(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, recipe, device, dir, _log)) { Model = m, Seed = sd });
+                    dir => ExperimentWork.Train(spec.BaseModelDir, data.File, data.TextField, recipe, device, dir, _log)) { Model = m, Seed = sd });
             }
 
             foreach (var d in decoding)
@@ -134,7 +155,7 @@ public sealed class ExperimentPlan
                 var sets = isSweep ? spec.ContextSets.Where(c => c.Label == spec.SampleSweep!.ContextSet) : spec.ContextSets;
                 foreach (var set in sets)
                 {
-                    AddGeneration(d, set, seed, isSweep, tokenizedData, baseIdentity, dataHash);
+                    AddGeneration(d, set, seed, isSweep, baseIdentity, DataHash(spec.DatasetFor(d)));
                 }
             }
 
@@ -182,16 +203,19 @@ public sealed class ExperimentPlan
         }
     }
 
-    private void AddGeneration(DecodingSpec d, ContextSetSpec set, long seed, bool isSweep, string tokenizedData, string baseIdentity, string dataHash)
+    /// <param name="dataHash">SHA-256 of the file of the decoding's dataset (<see cref="ExperimentSpec.DatasetFor"/>).</param>
+    private void AddGeneration(DecodingSpec d, ContextSetSpec set, long seed, bool isSweep, string baseIdentity, string dataHash)
     {
         var spec = _spec;
+        var tokenizeStep = TokenizeStepOf(spec.DatasetFor(d));
+        var tokenizedData = TokenizedDataFor(d);
         var config = d.Config with { MaxNewTokens = spec.NewTokens, Seed = seed };
         var generate = GenerateStep(d.Label, set.Label, seed);
         var deps = new List<string> { PrepareStep(set.Label) };
         deps.AddRange(TrainDeps(d.Model, seed));
         if (d.BlockCitations)
         {
-            deps.Add(TokenizeStep);
+            deps.Add(tokenizeStep);
         }
 
         var modelDir = ModelDir(d.Model, seed);
@@ -215,7 +239,7 @@ public sealed class ExperimentPlan
         var evalDeps = new List<string> { generate };
         if (wantsDataset)
         {
-            evalDeps.Add(TokenizeStep);
+            evalDeps.Add(tokenizeStep);
         }
 
         Add(new ExperimentStep(EvaluateStep(d.Label, set.Label, seed), StepKind.Evaluate, evalDeps,

@@ -101,6 +101,7 @@ public static class ExperimentReport
             var table2 = new JsonArray();
             md.Append("## Table 2: diversity and dataset overlap, first 96 generated tokens\n\n")
               .Append("Self-BLEU is computed within each context set; all columns: mean over texts (Avg) and max over texts (Max) of each text's highest score.\n\n")
+              .Append(DatasetNote(spec, results))
               .Append("| Model | Self-BLEU Avg | Self-BLEU Max | Dataset BLEU Avg | Dataset BLEU Max | Overlap Avg | Overlap Max |\n|---|---|---|---|---|---|---|\n");
             foreach (var d in decoding)
             {
@@ -167,6 +168,8 @@ public static class ExperimentReport
             results["table3"] = table3;
             md.Append('\n');
         }
+
+        AppendTable4(spec, r, results, md);
 
         if (spec.Wants("agreement") && spec.Agreement is { } agreement)
         {
@@ -260,18 +263,54 @@ public static class ExperimentReport
     }
 
     /// <summary>The paper's claims as directions (greedy TTR up, entropy down, @1 mass up, validation loss up, training
-    /// loss near zero) checked on this run: base model vs the first trained variant, every number from the steps' files.</summary>
+    /// loss near zero) checked on this run: base model vs each variant hyperfitted on unshuffled data (the Shuffle
+    /// variants are §6.1's ablations; a spec with only those compares its first), every number from the steps' files.
+    /// One variant gives one table; several (§6.2: one per type of data) give one table each.</summary>
     private static void AppendDirection(ExperimentSpec spec, ExperimentPlan plan, Reader r, JsonObject results, StringBuilder md)
     {
-        var variant = spec.Variants.Count > 0 ? spec.Variants[0] : null;
-        if (variant is null)
+        var hyperfitted = spec.HyperfitVariants.Where(v => v.Recipe.Variant == Training.DataVariant.None).Select(v => v.Label).ToList();
+        var compared = hyperfitted.Count > 0 ? hyperfitted : [.. spec.Variants.Take(1)];
+        var json = new JsonArray();
+        var tables = new StringBuilder();
+        foreach (var variant in compared)
+        {
+            var rows = DirectionRows(spec, plan, r, results, variant);
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            if (compared.Count > 1)
+            {
+                tables.Append(Inv, $"### base → {variant}\n\n");
+            }
+
+            tables.Append(Inv, $"| Quantity | Paper | base | {variant} | Same direction |\n|---|---|---|---|---|\n");
+            foreach (var (quantity, paper, before, after, sign, show) in rows)
+            {
+                bool? same = double.IsNaN(before) || double.IsNaN(after) ? null : Math.Sign(after - before) == sign;
+                tables.Append(Inv, $"| {quantity} | {paper} | {show(before)} | {show(after)} | {(same is null ? "–" : same.Value ? "yes" : "no")} |\n");
+                json.Add(new JsonObject { ["quantity"] = quantity, ["paper"] = paper, ["variant"] = variant, ["base"] = before, ["trained"] = after, ["same_direction"] = same });
+            }
+
+            tables.Append('\n');
+        }
+
+        if (json.Count == 0)
         {
             return;
         }
 
+        md.Append(Inv, $"## The paper's direction: base → {(compared.Count > 1 ? "each hyperfitted variant" : compared[0])}\n\n")
+          .Append("Does hyperfitting move each quantity the way the paper reports? Measured on this run (means over context sets and seeds).\n\n")
+          .Append(tables);
+        results["direction"] = json;
+    }
+
+    private static List<(string Quantity, string Paper, double Before, double After, int Sign, Func<double, string> Show)> DirectionRows(
+        ExperimentSpec spec, ExperimentPlan plan, Reader r, JsonObject results, string variant)
+    {
         var sets = spec.ContextSets.Select(s => s.Label).ToList();
-        static bool PlainGreedy(DecodingSpec d) => d.Config.Strategy == Generation.DecodingStrategy.Greedy && !d.BlockCitations
-            && d.Config.RepetitionPenalty == 1.0 && d.Config.NoRepeatNgramSize == 0;
         var baseGreedy = spec.Decoding.FirstOrDefault(d => d.Model == ExperimentSpec.BaseModel && PlainGreedy(d));
         var variantGreedy = spec.Decoding.FirstOrDefault(d => d.Model == variant && PlainGreedy(d));
         string F2(double v) => double.IsNaN(v) ? "–" : v.ToString("F2", Inv);
@@ -314,24 +353,94 @@ public static class ExperimentReport
             }
         }
 
-        if (rows.Count == 0)
+        return rows;
+    }
+
+    /// <summary>Greedy without any of the repetition remedies or the citation blocker: Table 1's plain greedy rows.</summary>
+    private static bool PlainGreedy(DecodingSpec d) => d.Config.Strategy == Generation.DecodingStrategy.Greedy && !d.BlockCitations
+        && d.Config.RepetitionPenalty == 1.0 && d.Config.NoRepeatNgramSize == 0;
+
+    /// <summary>A model's row in Table 4: its first plain greedy decoding, else its first decoding (null: none).</summary>
+    private static DecodingSpec? Representative(ExperimentSpec spec, string model) =>
+        spec.Decoding.FirstOrDefault(d => d.Model == model && PlainGreedy(d)) ?? spec.Decoding.FirstOrDefault(d => d.Model == model);
+
+    /// <summary>
+    /// §6.2's Table 4 in shape (one hyperfitted model per type of data, each evaluated on every context set), with the
+    /// 256 TTR of each model's greedy decoding in place of the paper's human preference (which needs the annotation
+    /// study). Planned for specs with more than one hyperfitting dataset; rows: original texts, base, each variant.
+    /// </summary>
+    private static void AppendTable4(ExperimentSpec spec, Reader r, JsonObject results, StringBuilder md)
+    {
+        if (!spec.Wants("text") || spec.Datasets.Count < 2)
         {
             return;
         }
 
-        var json = new JsonArray();
-        md.Append(Inv, $"## The paper's direction: base → {variant}\n\n")
-          .Append("Does hyperfitting move each quantity the way the paper reports? Measured on this run (means over context sets and seeds).\n\n")
-          .Append(Inv, $"| Quantity | Paper | base | {variant} | Same direction |\n|---|---|---|---|---|\n");
-        foreach (var (quantity, paper, before, after, sign, show) in rows)
+        var sets = spec.ContextSets.Select(s => s.Label).ToList();
+        var rows = new List<(string Row, DecodingSpec? Decoding, string Data, List<double> Values)>
         {
-            bool? same = double.IsNaN(before) || double.IsNaN(after) ? null : Math.Sign(after - before) == sign;
-            md.Append(Inv, $"| {quantity} | {paper} | {show(before)} | {show(after)} | {(same is null ? "–" : same.Value ? "yes" : "no")} |\n");
-            json.Add(new JsonObject { ["quantity"] = quantity, ["paper"] = paper, ["variant"] = variant, ["base"] = before, ["trained"] = after, ["same_direction"] = same });
+            ("Original texts", null, "–", [.. sets.Select(set => r.Original(set, "text_metrics", "ttr_256"))]),
+        };
+        if (Representative(spec, ExperimentSpec.BaseModel) is { } baseDecoding)
+        {
+            rows.Add((ExperimentSpec.BaseModel, baseDecoding, "–", [.. sets.Select(set => r.Eval(baseDecoding.Label, set, "text_metrics", "ttr_256"))]));
         }
 
-        results["direction"] = json;
+        foreach (var variant in spec.HyperfitVariants)
+        {
+            if (Representative(spec, variant.Label) is { } d)
+            {
+                rows.Add((variant.Label, d, Path.GetFileName(variant.Data.File), [.. sets.Select(set => r.Eval(d.Label, set, "text_metrics", "ttr_256"))]));
+            }
+        }
+
+        md.Append("## Table 4 (automatic): 256 TTR per hyperfitting dataset and context set\n\n")
+          .Append("§6.2's design: one model per type of hyperfitting data, each evaluated on every context set. The paper reports human ")
+          .Append("preference here; this table gives the 256 TTR (last 96 of 224 generated tokens) of each model's greedy decoding.\n\n")
+          .Append("| Model | Decoding | Hyperfitting data |").Append(string.Concat(sets.Select(s => $" {s} |"))).Append(" Average |\n|---|---|---|")
+          .Append(string.Concat(sets.Select(_ => "---|"))).Append("---|\n");
+        var json = new JsonArray();
+        foreach (var (row, decoding, data, values) in rows)
+        {
+            md.Append(Inv, $"| {row} | {decoding?.Label ?? "–"} | {data} |").Append(string.Concat(values.Select(v => $" {Pct(v)} |")))
+              .Append(Inv, $" {Pct(Mean(values))} |\n");
+            var o = new JsonObject
+            {
+                ["row"] = row == "Original texts" ? "original_texts" : row, ["decoding"] = decoding?.Label,
+                ["data"] = decoding is null || decoding.Model == ExperimentSpec.BaseModel ? null : spec.DatasetOf(decoding.Model).File,
+                ["average"] = Mean(values),
+            };
+            foreach (var (set, v) in sets.Zip(values))
+            {
+                o[set] = v;
+            }
+
+            json.Add(o);
+        }
+
+        results["table4_ttr"] = json;
         md.Append('\n');
+    }
+
+    /// <summary>With several hyperfitting datasets: which data each row's dataset metrics compare with (Tables 2, 5,
+    /// Figure 3), also as <c>dataset_of</c> (decoding → file) in results.json. Empty with one dataset.</summary>
+    private static string DatasetNote(ExperimentSpec spec, JsonObject results)
+    {
+        if (spec.Datasets.Count < 2)
+        {
+            return "";
+        }
+
+        string Name(HyperfitDataset data)
+        {
+            var users = spec.HyperfitVariants.Where(v => v.Data == data).Select(v => v.Label).ToList();
+            return $"{(users.Count > 0 ? string.Join("/", users) : "hyperfit.data")} data (`{Path.GetFileName(data.File)}`)";
+        }
+
+        results["dataset_of"] = new JsonObject(spec.Decoding.Select(d => KeyValuePair.Create(d.Label, (JsonNode?)spec.DatasetFor(d).File)));
+        return "Dataset BLEU and overlap (here and in Table 5) compare each row with the data its model was hyperfitted on; base-model rows with "
+            + "the variant their `dataset` key names, else `hyperfit.data`, else the first variant's data: "
+            + string.Join("; ", spec.Decoding.Select(d => $"{d.Label} → {Name(spec.DatasetFor(d))}")) + ".\n\n";
     }
 
     private static void AppendSideBySide(ExperimentSpec spec, ExperimentPlan plan, StringBuilder md)

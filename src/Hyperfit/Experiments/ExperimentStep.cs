@@ -5,7 +5,7 @@ namespace Hyperfit.Experiments;
 /// <summary>What kind of work a step does (used by the report to find its outputs).</summary>
 public enum StepKind
 {
-    /// <summary>Tokenize the hyperfitting data (input_ids JSONL) for citation blocking and dataset metrics.</summary>
+    /// <summary>Tokenize one hyperfitting dataset (input_ids JSONL) for citation blocking and dataset metrics.</summary>
     TokenizeData,
 
     /// <summary>Tokenize a context set: contexts + original continuations (generation-format JSONL).</summary>

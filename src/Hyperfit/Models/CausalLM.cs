@@ -121,7 +121,24 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
     /// <summary>The forward pass with every hidden state (Hugging Face's <c>output_hidden_states=True</c>), always
     /// through the module graph. Gradients flow through the returned tensors when enabled.</summary>
     /// <exception cref="NotSupportedException">The model does not expose hidden states.</exception>
-    public virtual CausalLMOutput ForwardWithHiddenStates(CausalLMInput input) =>
+    public CausalLMOutput ForwardWithHiddenStates(CausalLMInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var hiddenStates = new List<Tensor>();
+        try
+        {
+            return new CausalLMOutput(ForwardCollecting(input, hiddenStates), hiddenStates);
+        }
+        catch
+        {
+            hiddenStates.ForEach(h => h.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>The module-graph forward; adds each hidden state to <paramref name="hiddenStates"/> when given (the
+    /// embeddings' output, then every layer's, the last one after the final norm, as transformers does).</summary>
+    protected virtual Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates) =>
         throw new NotSupportedException($"{GetType().Name} does not expose hidden states");
 
     /// <summary>The rotary embedding's <c>inv_freq</c> (head_dim / 2, float32) after any <c>rope_scaling</c>, as

@@ -37,24 +37,9 @@ public sealed class GPT2LMHeadModel : CausalLM
 
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NLayer, capacity);
 
-    public override Tensor forward(CausalLMInput input) => Forward(input, null);
+    public override Tensor forward(CausalLMInput input) => ForwardCollecting(input, null);
 
-    public override CausalLMOutput ForwardWithHiddenStates(CausalLMInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var hiddenStates = new List<Tensor>();
-        try
-        {
-            return new CausalLMOutput(Forward(input, hiddenStates), hiddenStates);
-        }
-        catch
-        {
-            hiddenStates.ForEach(h => h.Dispose());
-            throw;
-        }
-    }
-
-    private Tensor Forward(CausalLMInput input, List<Tensor>? hiddenStates)
+    protected override Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var hidden = input.HiddenForHead(_transformer.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N

@@ -75,29 +75,14 @@ public class LlamaForCausalLM : CausalLM
             return _decodeKernel.Forward(input);
         }
 
-        return Forward(input, null);
-    }
-
-    public override CausalLMOutput ForwardWithHiddenStates(CausalLMInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var hiddenStates = new List<Tensor>();
-        try
-        {
-            return new CausalLMOutput(Forward(input, hiddenStates), hiddenStates);
-        }
-        catch
-        {
-            hiddenStates.ForEach(h => h.Dispose());
-            throw;
-        }
+        return ForwardCollecting(input, null);
     }
 
     public override Tensor? RotaryInverseFrequencies() => _model.Rotary.InverseFrequencies();
 
     public override (Tensor Cos, Tensor Sin)? RotaryCosSin(Tensor positionIds) => _model.Rotary.HfCosSin(positionIds);
 
-    private Tensor Forward(CausalLMInput input, List<Tensor>? hiddenStates)
+    protected override Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var hidden = input.HiddenForHead(_model.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
