@@ -529,7 +529,9 @@ public sealed class HfTokenizer
         var merges = new List<(string, string)>();
         if (!model.TryGetProperty("merges", out var m) || m.ValueKind == JsonValueKind.Null)
         {
-            return merges;
+            // As the Rust tokenizers library: a BPE model without merges is a broken file, not a character-level model
+            // (that one says "merges": []).
+            throw new TokenizerLoadException($"{file}: the BPE model has no \"merges\" list (an empty list [] is a valid character-level model; a missing or null one is a damaged file)");
         }
 
         if (m.ValueKind != JsonValueKind.Array)
