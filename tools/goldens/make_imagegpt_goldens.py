@@ -10,7 +10,7 @@ Needs python3-pil (transformers' image processor imports PIL). Writes into OUT:
                   (h.N.attn.bias, h.N.attn.masked_bias) that files written by older transformers carry
   images/         the real images the processor goldens use (two Fashion-MNIST test images, two Noto emoji)
   processor-*/    preprocessor_config.json files (an RGB palette, a gray palette with exact midpoints)
-  golden.json     logits, greedy completions in both sequence layouts (with every step's logits), processor ids
+  golden.json     logits, hidden states, greedy completions in both sequence layouts (with every step's logits), processor ids
 The versions used and the sha256 of every file written are recorded in golden.json.
 """
 import gzip
@@ -120,7 +120,10 @@ def main(out, fashion_idx, emoji_dir):
     with torch.no_grad():
         ids = [sos] + pixels[:23]
         golden["input_ids"] = ids
-        golden["logits"] = flat(model(torch.tensor([ids])).logits[0])
+        o = model(torch.tensor([ids]), output_hidden_states=True)
+        golden["logits"] = flat(o.logits[0])
+        golden["hidden_states"] = flat(torch.stack([h[0] for h in o.hidden_states]))
+        golden["hidden_states_shape"] = [len(o.hidden_states), len(ids), model.config.n_embd]
         golden["vocab_size"] = model.config.vocab_size
         context = pixels[:CONTEXT_ROWS * SIDE]
         new = SIDE * SIDE - len(context)

@@ -36,6 +36,24 @@ public sealed class ImageGPTGoldenTests
         Assert.True(diff <= Tolerance, $"{folder}: max |Δlogits| = {diff}");
     }
 
+    [Fact]
+    public void Should_give_transformers_hidden_states()
+    {
+        // Given transformers' output_hidden_states: embeddings, layer 1's output, then the last after ln_f
+        using var model = HfModelLoader.Load(ImageGoldens.Path("model"));
+        var ids = ImageGoldens.Ints("input_ids").Select(i => (long)i).ToArray();
+
+        // When Hyperfit collects its own
+        using var noGrad = no_grad();
+        using var output = model.ForwardWithHiddenStates(new CausalLMInput(tensor(ids, [1, ids.Length])));
+        using var stacked = stack(output.HiddenStates.Select(h => h[0]).ToArray()); // (L + 1, T, D)
+
+        // Then every one matches
+        Assert.Equal(ImageGoldens.Ints("hidden_states_shape").Select(i => (long)i), stacked.shape);
+        var diff = ImageGoldens.MaxAbsDiff(stacked.data<float>().ToArray(), ImageGoldens.Floats("hidden_states"));
+        Assert.True(diff <= Tolerance, $"max |Δ hidden| = {diff}");
+    }
+
     [Theory]
     [InlineData("raw")]
     [InlineData("start")]

@@ -38,11 +38,13 @@ public sealed class ImageGPTForCausalImageModeling : CausalLM
 
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NLayer, capacity);
 
-    public override Tensor forward(CausalLMInput input)
+    public override Tensor forward(CausalLMInput input) => ForwardCollecting(input, null);
+
+    protected override Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = NewDisposeScope();
-        var hidden = input.HiddenForHead(_transformer.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
-        return _lmHead.forward(hidden).MoveToOuterDisposeScope();     // (B, T, clusters)
+        var hidden = input.HiddenForHead(_transformer.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
+        return _lmHead.forward(hidden).MoveToOuterDisposeScope();               // (B, T, clusters)
     }
 }
