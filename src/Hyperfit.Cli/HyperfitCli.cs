@@ -25,6 +25,7 @@ public static partial class HyperfitCli
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());
         root.Add(AnnotateCommand.Create());
+        root.Add(ImageCommand.Create());
         return root;
     }
 

@@ -32,6 +32,7 @@ internal sealed class RecipeOptions
     private readonly Option<bool> _dropCheckpoint;
     private readonly Option<string> _device;
     private readonly Option<string> _textField;
+    private readonly Option<string> _imageLayout;
     private readonly Option<int?>? _warmupUpdates;
     private readonly Option<double?>? _weightDecay;
     private readonly Option<double?>? _clipGradNorm;
@@ -73,7 +74,12 @@ internal sealed class RecipeOptions
         _ignoreDiskSpace = new Option<bool>("--ignore-disk-space") { Description = "start even when the free space looks too small for checkpoints + final model" };
         _dropCheckpoint = new Option<bool>("--drop-checkpoint") { Description = "delete checkpoint/ (3× the model) after a successful run" };
         _device = CommonOptions.Device();
-        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
+        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text (image models: the Parquet image column, default img)", DefaultValueFactory = _ => "text" };
+        _imageLayout = new Option<string>("--image-layout")
+        {
+            Description = "ImageGPT models only: raw (the paper's official code: the pixel ids alone) or start-token (transformers' pre-training: start id first)",
+            DefaultValueFactory = _ => "raw",
+        };
         if (pretraining)
         {
             _warmupUpdates = new Option<int?>("--warmup-updates") { Description = $"linear warmup updates of warmup_cosine {Default(preset.WarmupUpdates)}" };
@@ -93,7 +99,7 @@ internal sealed class RecipeOptions
         ];
         // --resume, checkpoint and device options concern a run on this machine; export-job's run happens elsewhere.
         Option?[] extra = _runsHere
-            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _warmupUpdates, _weightDecay, _clipGradNorm]
+            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _imageLayout, _warmupUpdates, _weightDecay, _clipGradNorm]
             : [_warmupUpdates, _weightDecay, _clipGradNorm];
         foreach (var option in options.Concat(extra.OfType<Option>()))
         {
@@ -159,6 +165,7 @@ internal sealed class RecipeOptions
             IgnoreDiskSpace = parse.GetValue(_ignoreDiskSpace),
             DropCheckpoint = parse.GetValue(_dropCheckpoint),
             Purpose = purpose,
+            ImageLayout = ImageCommand.ParseLayout(parse.GetValue(_imageLayout)!, "--image-layout"),
         };
     }
 

@@ -18,7 +18,7 @@ public static class HfModelSaver
     public static readonly string[] CompanionFiles =
     [
         "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
+        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "preprocessor_config.json",
     ];
 
     /// <param name="model">The model; its parameters are written in their current dtype, so save → load is bit-exact.</param>

@@ -14,8 +14,11 @@ namespace Hyperfit.Experiments;
 /// <summary>How a run ended: which steps ran and which were reused from their <c>done.json</c> markers, and the results.</summary>
 public sealed record ExperimentOutcome(IReadOnlyList<string> Ran, IReadOnlyList<string> Skipped, string ResultsPath, string ReportPath)
 {
-    /// <summary>What results.json holds.</summary>
+    /// <summary>What results.json holds (text experiments).</summary>
     public ExperimentResults? Results { get; init; }
+
+    /// <summary>What results.json holds (image experiments, <see cref="ImageExperimentRunner"/>).</summary>
+    public ImageExperimentResults? ImageResults { get; init; }
 }
 
 /// <summary>

@@ -22,8 +22,23 @@ public static class ModelInspector
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         IReadOnlyList<string> files;
         long bytes = 0;
-        using (var checkpoint = SafetensorsCheckpoint.Open(modelDirectory))
+        if (!File.Exists(Path.Combine(modelDirectory, SafetensorsWriter.SingleFileName))
+            && !File.Exists(Path.Combine(modelDirectory, SafetensorsWriter.IndexFileName)))
         {
+            // pytorch_model.bin (released ImageGPT checkpoints): the dtypes as torch stored them, buffers included
+            using var bin = IO.PyTorch.PyTorchCheckpoint.Open(modelDirectory);
+            foreach (var tensor in bin.Tensors)
+            {
+                var key = TensorDTypes.ToTorchDTypeName(tensor.DType);
+                stored[key] = stored.GetValueOrDefault(key) + tensor.ElementCount;
+                bytes += tensor.ElementCount * ElementSize(tensor.DType);
+            }
+
+            files = [.. bin.Tensors.Select(t => Path.GetFileName(t.FilePath)).Distinct()];
+        }
+        else
+        {
+            using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
             foreach (var tensor in checkpoint.Tensors)
             {
                 var key = tensor.DType.ToFileName();
@@ -60,4 +75,12 @@ public static class ModelInspector
             ids?.Select(id => tokenizer!.IdToToken(id) ?? "?").ToList(),
             ids is null ? null : tokenizer!.Decode(ids, skipSpecialTokens: true));
     }
+
+    private static long ElementSize(torch.ScalarType dtype) => dtype switch
+    {
+        torch.ScalarType.Float64 or torch.ScalarType.Int64 => 8,
+        torch.ScalarType.Float32 or torch.ScalarType.Int32 => 4,
+        torch.ScalarType.Float16 or torch.ScalarType.BFloat16 or torch.ScalarType.Int16 => 2,
+        _ => 1,
+    };
 }

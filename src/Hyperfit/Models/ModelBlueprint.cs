@@ -57,6 +57,25 @@ public sealed record ModelBlueprint(
                 ["tie_word_embeddings"] = TieWordEmbeddings,
                 ["initializer_range"] = 0.02,
             },
+            // ImageGPT: VocabSize counts the clusters plus the start token; the head has VocabSize − 1 rows.
+            "imagegpt" => new JsonObject
+            {
+                ["architectures"] = new JsonArray("ImageGPTForCausalImageModeling"),
+                ["model_type"] = "imagegpt",
+                ["vocab_size"] = VocabSize,
+                ["n_embd"] = HiddenSize,
+                ["n_layer"] = Layers,
+                ["n_head"] = Heads,
+                ["n_inner"] = IntermediateSize,
+                ["n_positions"] = MaxPositions,
+                ["layer_norm_epsilon"] = 1e-5,
+                ["activation_function"] = "quick_gelu",
+                ["tie_word_embeddings"] = false,
+                ["initializer_range"] = 0.02,
+                ["resid_pdrop"] = 0.0,
+                ["embd_pdrop"] = 0.0,
+                ["attn_pdrop"] = 0.0,
+            },
             _ => throw new FieldException(Fields.Architecture, $"arch {Family}: expected llama, qwen2 or gpt2"),
         };
         if (BosTokenId is { } bos)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hyperfit.Checkpoints;
 using Hyperfit.Data;
 using Hyperfit.IO;
+using Hyperfit.Images;
 using Hyperfit.Models;
 using Hyperfit.Runtime;
 using Hyperfit.Tokenization;
@@ -33,8 +34,26 @@ public static class TrainingJob
         // Everything that can fail on bad input fails here, before any file is written.
         var recipe = request.Recipe.Validate();
         var device = ComputeDevice.Resolve(request.Device);
-        var tokenizer = HfTokenizer.Load(request.ModelDir);
-        var data = SequenceDataset.Load(request.Data.File, tokenizer, recipe, request.Data.TextField);
+        SequenceDataset data;
+        Func<IReadOnlyList<int>, string> decode;
+        if (ImageDataset.IsImageModel(request.ModelDir))
+        {
+            // An ImageGPT folder: the data are images, each one sequence of cluster ids (docs/images.md); the text
+            // field's default names the Parquet image column's.
+            var (processor, _) = ImageDataset.OpenModel(request.ModelDir, request.ImageLayout);
+            recipe = ImageDataset.AdaptRecipe(recipe, processor, request.ImageLayout).Validate();
+            log($"images: {processor.Height}×{processor.Width}, {ImageGptProcessor.Describe(request.ImageLayout)} layout, {recipe.SequenceLength} ids per image");
+            data = ImageDataset.Load(request.ModelDir, request.Data.File, recipe, request.ImageLayout,
+                request.Data.TextField == "text" ? "img" : request.Data.TextField);
+            decode = ids => string.Join(' ', ids);
+        }
+        else
+        {
+            var tokenizer = HfTokenizer.Load(request.ModelDir);
+            data = SequenceDataset.Load(request.Data.File, tokenizer, recipe, request.Data.TextField);
+            decode = ids => tokenizer.Decode(ids);
+        }
+
         var echo = request.ConfigEcho ?? new Dictionary<string, string>
         {
             ["model"] = Path.GetFullPath(request.ModelDir), ["data"] = Path.GetFullPath(request.Data.File), ["text_field"] = request.Data.TextField,
@@ -42,7 +61,7 @@ public static class TrainingJob
         var options = new TrainerOptions(
             ModelIdentity: ModelIdentity.Hash(request.ModelDir),
             SourceDirectory: request.ModelDir,
-            Decode: ids => tokenizer.Decode(ids),
+            Decode: decode,
             Resume: request.Resume,
             ConfigEcho: echo,
             CheckpointInterval: request.CheckpointInterval);

@@ -1,4 +1,5 @@
 using Hyperfit.Data;
+using Hyperfit.Images;
 
 namespace Hyperfit.Training;
 
@@ -31,6 +32,9 @@ public sealed record TrainingRequest
 
     /// <summary>What holds the output folder's lock, for a second writer's refusal (e.g. <c>hyperfit train</c>).</summary>
     public string Purpose { get; init; } = "hyperfit train";
+
+    /// <summary>ImageGPT models only: how an image's ids are laid out (the paper's raw pixel ids, or a start id first).</summary>
+    public ImageSequenceLayout ImageLayout { get; init; } = ImageSequenceLayout.Raw;
 
     /// <summary>Echoed into the training log's config and the model card; null: the request's paths.</summary>
     public IReadOnlyDictionary<string, string>? ConfigEcho { get; init; }

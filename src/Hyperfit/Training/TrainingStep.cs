@@ -112,7 +112,7 @@ public sealed class TrainingStep : IDisposable
             using var scope = NewDisposeScope();
             var count = Math.Min(microRows, rows - start);
             var chunk = ids.narrow(0, start, count);
-            var logits = model.forward(new CausalLMInput(chunk)); // (b, T, V)
+            var logits = model.forward(new CausalLMInput(LanguageModelLoss.ModelInputs(chunk, model.Config.MaxPositions))); // (b, T, V) or (b, T − 1, V)
             var loss = LanguageModelLoss.NextToken(logits, chunk) * ((double)count / rows);
             loss.backward();
             total += loss.item<float>(); // sync point

@@ -16,7 +16,7 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
     [ComponentName(Name = "h")]
     private readonly ModuleList<GPT2Block> _h;
     [ComponentName(Name = "ln_f")]
-    private readonly LayerNorm _lnF;
+    private readonly nn.Module<Tensor, Tensor> _lnF;
     private readonly Dropout _embedDropout;
     private readonly int _maxPositions;
 
@@ -25,7 +25,7 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
         _wte = nn.Embedding(config.VocabSize, config.NEmbd, device: device, dtype: dtype);
         _wpe = nn.Embedding(config.NPositions, config.NEmbd, device: device, dtype: dtype);
         _h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(i => new GPT2Block(config, i, dropout, dtype, device)).ToArray());
-        _lnF = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype);
+        _lnF = config.CreateNorm(dtype, device);
         _embedDropout = nn.Dropout(dropout);
         _maxPositions = config.NPositions;
         RegisterComponents();
