@@ -34,6 +34,9 @@ public static class CliFlags
         [Fields.Preset] = "--preset",
         [Fields.Architecture] = "--arch",
         [Fields.VocabSize] = "--vocab-size",
+        [Fields.ImageSize] = "--size",
+        [Fields.ImageLayout] = "--layout",
+        [Fields.ImageIds] = "--ids",
         // Recipe keys (train, pretrain, export-job).
         ["epochs"] = "--epochs",
         ["learning_rate"] = "--lr",

@@ -64,4 +64,9 @@ public static class Fields
     public const string Preset = "preset";
     public const string Architecture = "arch";
     public const string VocabSize = "vocab_size";
+
+    // Image preparation (image palette / new-model / encode / decode).
+    public const string ImageSize = "size";
+    public const string ImageLayout = "layout";
+    public const string ImageIds = "ids";
 }

@@ -40,17 +40,9 @@ public static class ImageCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var images = ImageSource.Read(parse.GetValue(data)!);
-            var used = parse.GetValue(limit) is { } n ? images.Take(n).ToList() : images;
-            var side = parse.GetValue(size) ?? (images[0].Width == images[0].Height
-                ? images[0].Width
-                : throw new ArgumentException($"--size: the first image is {images[0].Width}×{images[0].Height}, not square; give --size"));
-            // Fitted on the images as the processor will see them (resized to the processor's size).
-            var palette = KMeansPalette.Fit(used.Select(i => ImageFiles.Resize(i, side, side)), parse.GetValue(clusters), parse.GetValue(seed));
-            var processor = ImageGptProcessor.Create(palette, side, side);
-            processor.Save(parse.GetValue(output)!);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{palette.Count} clusters fitted on {used.Count} images; {Path.Combine(parse.GetValue(output)!, ImageGptProcessor.FileName)} (size {side}×{side})"));
+            var (fitted, images, side, file) = ImagePreparation.FitPalette(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(size),
+                parse.GetValue(limit), parse.GetValue(seed), parse.GetValue(output)!);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fitted} clusters fitted on {images} images; {file} (size {side}×{side})"));
             return 0;
         }));
         return command;
@@ -71,10 +63,8 @@ public static class ImageCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var processor = ImageGptProcessor.Load(parse.GetValue(processorDir)!);
-            var (h, l, n) = ImageModelFactory.Preset(parse.GetValue(preset)!);
-            ImageModelFactory.CreateRandom(processor, parse.GetValue(hidden) ?? h, parse.GetValue(layers) ?? l, parse.GetValue(heads) ?? n,
-                parse.GetValue(output)!, parse.GetValue(seed));
+            ImagePreparation.NewModel(parse.GetValue(processorDir)!, parse.GetValue(preset)!, parse.GetValue(hidden), parse.GetValue(layers),
+                parse.GetValue(heads), parse.GetValue(seed), parse.GetValue(output)!);
             Console.WriteLine($"wrote {parse.GetValue(output)}");
             return 0;
         }));
@@ -91,13 +81,9 @@ public static class ImageCommand
         var command = new Command("encode", "Images → cluster id sequences (JSONL), as transformers' ImageGPTImageProcessor gives them.") { model, data, layout, column, output };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var modelDir = parse.GetValue(model)!;
-            var l = ParseLayout(parse.GetValue(layout)!, "--layout");
-            var (processor, config) = ImageDataset.OpenModel(modelDir, l);
-            var path = parse.GetValue(data)!;
-            var sequences = ImageDataset.Encode(ImageSource.Read(path, parse.GetValue(column)!), processor, config, l, path);
-            ImageIds.WriteJsonl(parse.GetValue(output)!, sequences);
-            Console.WriteLine($"{sequences.Count} images → {parse.GetValue(output)}");
+            var count = ImagePreparation.Encode(parse.GetValue(model)!, parse.GetValue(data)!, ParseLayout(parse.GetValue(layout)!, "--layout"),
+                parse.GetValue(column)!, parse.GetValue(output)!);
+            Console.WriteLine($"{count} images → {parse.GetValue(output)}");
             return 0;
         }));
         return command;
@@ -111,28 +97,9 @@ public static class ImageCommand
         var command = new Command("decode", "Cluster id sequences → PNG images.") { model, ids, output };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var processor = ImageGptProcessor.Load(parse.GetValue(model)!);
-            var sequences = ImageIds.ReadJsonl(parse.GetValue(ids)!);
             var outDir = parse.GetValue(output)!;
-            for (var i = 0; i < sequences.Count; i++)
-            {
-                var s = sequences[i];
-                var pixels = s.Length == processor.Pixels + 1 && s[0] == processor.Palette.Count ? s[1..] : s;
-                var where = string.Create(CultureInfo.InvariantCulture, $"{parse.GetValue(ids)}: line {i + 1}");
-                RgbImage image;
-                try
-                {
-                    image = processor.Decode(pixels);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new InvalidDataException($"{where}: {e.Message.Replace(" (Parameter 'ids')", "", StringComparison.Ordinal)}", e);
-                }
-
-                ImageFiles.WritePng(image, Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"{i:D6}.png")));
-            }
-
-            Console.WriteLine($"{sequences.Count} images → {outDir}");
+            var count = ImagePreparation.Decode(parse.GetValue(model)!, parse.GetValue(ids)!, outDir);
+            Console.WriteLine($"{count} images → {outDir}");
             return 0;
         }));
         return command;

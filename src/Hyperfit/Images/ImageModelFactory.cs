@@ -14,7 +14,7 @@ public static class ImageModelFactory
         "tiny" => (32, 2, 4),
         "small" => (128, 4, 4),
         "base" => (256, 6, 8),
-        _ => throw new ArgumentException($"--preset {name}: expected tiny, small or base"),
+        _ => throw new FieldException(Fields.Preset, $"preset {name}: expected tiny, small or base"),
     };
 
     /// <summary>Writes the model; <c>n_positions</c> is the processor's H·W (+1 with the start-token layout, less the

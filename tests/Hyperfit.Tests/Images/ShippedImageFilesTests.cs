@@ -68,13 +68,21 @@ public sealed class ShippedImageFilesTests
             File.WriteAllBytes(Path.Combine(cifar, name + ".bin"), new byte[3073]);
         }
 
-        // When it is loaded
-        var spec = ImageExperimentSpec.Load(Path.Combine(tree.Path, "experiments", "paper-image.json"));
+        // When it is loaded (on this machine's device: the spec asks for cuda, which a spec load checks before any step)
+        var path = Path.Combine(tree.Path, "experiments", "paper-image.json");
+        Assert.Equal("cuda", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!["device"]!.GetValue<string>());
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            var refused = Assert.Throws<InvalidDataException>(() => ImageExperimentSpec.Load(path));
+            Assert.StartsWith($"{path}: device cuda: CUDA is not available", refused.Message, StringComparison.Ordinal);
+        }
+
+        var spec = ImageExperimentSpec.Load(path, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["device"] = "cpu" });
 
         // Then every key is accepted and means what the paper says
         Assert.Equal((2000, 128, 50, 8, 0.0), (spec.Recipe.Samples, spec.Recipe.ValidationSequences, spec.Recipe.Epochs, spec.Recipe.BatchSize, spec.Recipe.Dropout));
         Assert.Equal(250, spec.Recipe.ValidateEvery); // 2000 / 8 updates: each epoch's end
         Assert.Equal(1024, spec.Recipe.SequenceLength);
-        Assert.Equal((8, "cuda"), (spec.ContextRows, spec.Device));
+        Assert.Equal((8, "cpu"), (spec.ContextRows, spec.Device));
     }
 }
