@@ -62,7 +62,23 @@ public static class HfModelSaver
     {
         var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         File.WriteAllText(temp, text);
+        KillPointForTests(path);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Environment variable of the crash tests: a file name makes the process SIGKILL itself when an atomic
+    /// write of a file of that name has written its temporary file and not yet renamed it, so that a test kills a
+    /// command (generate, evaluate, annotate build, …) at an exact point instead of racing it.</summary>
+    public const string KillBeforeRenameVariable = "HYPERFIT_TEST_KILL_BEFORE_RENAME";
+
+    private static void KillPointForTests(string path)
+    {
+        if (Environment.GetEnvironmentVariable(KillBeforeRenameVariable) is { Length: > 0 } name
+            && string.Equals(name, Path.GetFileName(path), StringComparison.Ordinal))
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill(); // SIGKILL: no handler, no cleanup, as a power cut or the OOM killer would do
+        }
     }
 
     private static void WriteTensor(Tensor tensor, Stream stream)
