@@ -82,6 +82,34 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Should_name_the_flag_of_a_zero_vocabulary_and_train_short_sequences_with_a_ttr_context_from_the_command_line()
+    {
+        // Given the tiny model, its tokenizer and its data
+        using var cli = new CliTrainingFixture();
+
+        // When new-model gets --vocab-size 0
+        var (code, _, error) = CliTrainingFixture.Run("new-model", "--tokenizer", Path.Combine(cli.Root, "tokenizer"), "--vocab-size", "0",
+            "--out", Path.Combine(cli.Root, "zero"));
+
+        // Then one line names the flag (not .NET's "(Parameter 'vocabSize')") and nothing is written
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --vocab-size ", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(cli.Root, "zero")));
+
+        // When train gets sequences of 16 tokens (the paper's default TTR context of 32 does not fit) and --ttr-context-tokens 8
+        (code, _, error) = CliTrainingFixture.Run("train", "--model", cli.ModelDir, "--data", cli.DataPath, "--text-field", "body",
+            "--out", Path.Combine(cli.Root, "short"), "--seq-len", "16", "--samples", "8", "--val-sequences", "2", "--max-updates", "1",
+            "--ttr-context-tokens", "8", "--dtype", "float32");
+
+        // Then it trains, with the TTR context from the flag in its log
+        Assert.True(code == 0, error);
+        var log = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cli.Root, "short", TrainingLog.FileName)))!;
+        Assert.Equal(8, log["config"]!["recipe"]!["ttr_context_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Should_refuse_to_generate_from_a_model_whose_weights_are_nan()
     {
         using var model = GenerationModels.TinyLlama(ScalarType.Float32);

@@ -134,6 +134,9 @@ public sealed class RunReliabilityTests : IDisposable
         var logB = JsonNode.Parse(File.ReadAllText(Path.Combine(Step(killed), TrainingLog.FileName)))!["logs"]!;
         Assert.True(JsonNode.DeepEquals(logA, logB));
         Assert.Null(TrainingCheckpoint.Find(Step(killed)));
+        var card = File.ReadAllText(Path.Combine(Step(killed), HyperfitTrainer.FinalDirectoryName, ModelCard.FileName));
+        Assert.StartsWith("# tiny, trained by Hyperfit", card, StringComparison.Ordinal); // its own card, not the base model's README
+        Assert.Contains("| Updates | 20 (max_updates 20), seed 42 |", card, StringComparison.Ordinal);
         Assert.Equal(ResultsFile.Read(Path.Combine(straight, ResultsFile.FileName)).Table1!.Select(r => r.Ttr256),
             ResultsFile.Read(Path.Combine(killed, ResultsFile.FileName)).Table1!.Select(r => r.Ttr256));
     }
