@@ -53,8 +53,13 @@ public static class HfModelLoader
     }
 
     /// <summary>Builds the model and streams every tensor from disk into it, one tensor at a time.</summary>
-    public static CausalLM Load(string modelDirectory, ModelOptions? options = null)
+    public static CausalLM Load(string modelDirectory, ModelOptions? options = null) => Load(modelDirectory, options, DefaultMaxReadBytes);
+
+    /// <summary>As <see cref="Load(string, ModelOptions?)"/>, reading at most <paramref name="maxReadBytes"/> per read call
+    /// (tests use a tiny limit to exercise the piecewise path without multi-GB tensors).</summary>
+    internal static CausalLM Load(string modelDirectory, ModelOptions? options, long maxReadBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReadBytes);
         options ??= ModelOptions.Default;
         var config = ReadConfig(modelDirectory);
         var safetensors = File.Exists(Path.Combine(modelDirectory, SafetensorsWriter.SingleFileName))
@@ -94,7 +99,7 @@ public static class HfModelLoader
                         handles[path] = handle;
                     }
 
-                    CopyInto(parameter, checkpoint.GetTensor(fileName), handle, path);
+                    CopyInto(parameter, checkpoint.GetTensor(fileName), handle, path, maxReadBytes);
                 });
             }
             finally
@@ -225,28 +230,28 @@ public static class HfModelLoader
     }
 
     /// <summary>Largest single read; tensors above it (e.g. a 2+ GB embedding) are read in pieces.</summary>
-    internal static long MaxReadBytes { get; set; } = 1L << 30;
+    internal const long DefaultMaxReadBytes = 1L << 30;
 
-    private static void CopyInto(Tensor parameter, SafetensorsTensorInfo info, SafeFileHandle handle, string path)
+    private static void CopyInto(Tensor parameter, SafetensorsTensorInfo info, SafeFileHandle handle, string path, long maxReadBytes)
     {
         var fileType = TensorDTypes.ToScalarType(info.DType);
         if (fileType == parameter.dtype && parameter.is_contiguous())
         {
-            ReadInto(parameter, handle, info.DataOffset, path, info.Name);
+            ReadInto(parameter, handle, info.DataOffset, path, info.Name, maxReadBytes);
             return;
         }
 
         using var staged = empty(info.Shape, fileType);
-        ReadInto(staged, handle, info.DataOffset, path, info.Name);
+        ReadInto(staged, handle, info.DataOffset, path, info.Name, maxReadBytes);
         parameter.copy_(staged);
     }
 
-    private static void ReadInto(Tensor target, SafeFileHandle handle, long offset, string path, string tensorName)
+    private static void ReadInto(Tensor target, SafeFileHandle handle, long offset, string path, string tensorName, long maxReadBytes)
     {
         using var flat = target.view(-1);
         var elementSize = flat.ElementSize;
         var total = flat.numel();
-        var chunk = Math.Max(1, MaxReadBytes / elementSize);
+        var chunk = Math.Max(1, maxReadBytes / elementSize);
         for (long start = 0; start < total; start += chunk)
         {
             using var piece = flat.narrow(0, start, Math.Min(chunk, total - start));

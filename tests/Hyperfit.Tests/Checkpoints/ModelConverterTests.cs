@@ -13,15 +13,8 @@ public sealed class ModelConverterTests
     {
         using var source = new TempDirectory();
         using var target = new TempDirectory();
-        manual_seed(3);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.Llama()), new ModelOptions(ScalarType.Float32));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1);
-            }
-        }
+        SeededWeights.Fill(model, seed: 3, perturbation: 0.1);
 
         HfModelSaver.Save(model, source.Path);
         File.WriteAllText(source.File("tokenizer.json"), "{}");

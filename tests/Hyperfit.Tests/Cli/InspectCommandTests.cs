@@ -23,8 +23,8 @@ public sealed class InspectCommandTests : IDisposable
         tokenizer.WriteTokenizerJson(Path.Combine(dir, "tokenizer.json"));
         var config = TinyConfigs.Llama();
         config["vocab_size"] = tokenizer.VocabSize + vocabExtra;
-        manual_seed(3);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
+        SeededWeights.Fill(model, seed: 3);
         HfModelSaver.Save(model, dir);
         return dir;
     }

@@ -5,6 +5,7 @@ using Hyperfit.Models;
 using Hyperfit.Tests.Checkpoints;
 using Hyperfit.Tests.Cli;
 using Hyperfit.Tokenization;
+using Hyperfit.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Tests.Evaluation;
@@ -48,8 +49,8 @@ public sealed class EvaluateCommandTests : IDisposable
              "torch_dtype": "float32"}
             """)!.AsObject();
         config["vocab_size"] = tokenizer.VocabSize;
-        manual_seed(seed);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
+        SeededWeights.Fill(model, seed);
         HfModelSaver.Save(model, dir);
         return dir;
     }

@@ -10,15 +10,8 @@ public sealed class ChoiceScorerTests
 {
     private static CausalLM Perturbed(string family)
     {
-        manual_seed(11);
         var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.ByName(family)), new ModelOptions(ScalarType.Float32));
-        using (no_grad())
-        {
-            foreach (var p in model.parameters())
-            {
-                p.add_(randn_like(p) * 0.3);
-            }
-        }
+        SeededWeights.Fill(model, seed: 11, perturbation: 0.3);
 
         model.eval();
         return model;

@@ -5,6 +5,7 @@ using Hyperfit.Checkpoints;
 using Hyperfit.Evaluation.Downstream;
 using Hyperfit.Models;
 using Hyperfit.Tokenization;
+using Hyperfit.Tests.Models;
 using Parquet.Schema;
 using Parquet.Serialization;
 using static TorchSharp.torch;
@@ -313,15 +314,8 @@ internal static class DownstreamFiles
             """)!.AsObject();
         config["vocab_size"] = tokenizer.VocabSize;
         config["max_position_embeddings"] = maxPositions;
-        manual_seed(seed);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
-        using (no_grad())
-        {
-            foreach (var p in model.parameters())
-            {
-                p.add_(randn_like(p) * 0.5); // spread the predictions so that answers differ
-            }
-        }
+        SeededWeights.Fill(model, seed, perturbation: 0.5); // spread the predictions so that answers differ
 
         HfModelSaver.Save(model, directory);
         return directory;

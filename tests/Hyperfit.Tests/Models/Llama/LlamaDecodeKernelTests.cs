@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Hyperfit.Generation;
 using Hyperfit.Models;
 using Hyperfit.Models.Llama;
+using Hyperfit.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Tests.Models.Llama;
@@ -18,15 +19,8 @@ public sealed class LlamaDecodeKernelTests
 
     private static LlamaForCausalLM Build(JsonObject config, int seed, ScalarType dtype = ScalarType.Float32)
     {
-        manual_seed(seed);
         var model = (LlamaForCausalLM)ModelRegistry.Build(ModelRegistry.ReadConfig(config), new ModelOptions(dtype));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1); // norms away from 1, biases away from 0: every weight matters
-            }
-        }
+        SeededWeights.Fill(model, seed, perturbation: 0.1); // norms away from 1, biases away from 0: every weight matters
 
         model.eval();
         return model;
