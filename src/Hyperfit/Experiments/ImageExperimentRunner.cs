@@ -121,6 +121,7 @@ public static class ImageExperimentRunner
             SourceDirectory: spec.BaseModelDir,
             Decode: ids => string.Join(' ', ids),
             Resume: run.Resume,
+            CheckpointInterval: TrainerOptions.DefaultCheckpointInterval, // as the text steps: a hard kill loses little
             ConfigEcho: new Dictionary<string, string>
             {
                 ["model"] = spec.BaseModelDir,

@@ -77,6 +77,38 @@ public sealed class ImageExperimentTests
     }
 
     [Fact]
+    public void Should_resume_a_killed_image_training_step_to_the_uninterrupted_runs_weights()
+    {
+        // Given a straight run of the tiny image spec, checkpointing every 3 of its 9 updates
+        var (dir, spec) = Setup(s => s["hyperfit"]!["recipe"]!["checkpoint_every"] = 3);
+        using var cleanup = dir;
+        var (code, _, error) = Training.CliTrainingFixture.Run("run", spec, "--out", dir.File("straight"));
+        Assert.True(code == 0, error);
+
+        // When the same run, in another process, SIGKILLs itself right after its first checkpoint (update 3), then reruns
+        var killed = dir.File("killed");
+        using (var process = Training.CliTrainingFixture.Start(
+                   new Dictionary<string, string> { [Hyperfit.Training.TrainingCheckpoint.KillAfterCheckpointVariable] = "1" }, "run", spec, "--out", killed))
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "the run neither finished nor killed itself");
+            Assert.Equal(137, process.ExitCode);
+        }
+
+        var (rerun, output, rerunError) = Training.CliTrainingFixture.Run("run", spec, "--out", killed);
+
+        // Then the training step resumes from its checkpoint and ends with the straight run's weights; the checkpoint is
+        // dropped and final/ carries its own model card
+        Assert.True(rerun == 0, rerunError);
+        Assert.Contains("train-42: resuming from its checkpoint", output, StringComparison.Ordinal);
+        string Final(string run) => Path.Combine(run, "steps", ImageExperimentRunner.TrainStep(42), "final");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Final(dir.File("straight")), "model.safetensors")), File.ReadAllBytes(Path.Combine(Final(killed), "model.safetensors")));
+        Assert.Null(Hyperfit.Training.TrainingCheckpoint.Find(Path.Combine(killed, "steps", ImageExperimentRunner.TrainStep(42))));
+        Assert.Contains("trained by Hyperfit", File.ReadAllText(Path.Combine(Final(killed), "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_refuse_completions_that_overlap_the_hyperfitting_images()
     {
         var (dir, spec) = Setup(s => s["completions"]!["skip"] = 5);
