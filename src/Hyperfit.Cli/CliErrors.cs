@@ -20,7 +20,7 @@ public static class CliErrors
                                        or TokenizerLoadException or ArgumentException or IOException or UnauthorizedAccessException
                                        or InvalidDataException or FormatException or Training.TrainingException)
         {
-            return Fail(WithoutParameterName(e));
+            return Fail(e is FieldException or Training.TrainingException ? CliFlags.Describe(e) : WithoutParameterName(e));
         }
         catch (OperationCanceledException)
         {

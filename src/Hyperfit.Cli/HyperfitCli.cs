@@ -20,10 +20,12 @@ public static partial class HyperfitCli
         root.Add(ImportRunCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(EvaluateCommand.Create());
+        root.Add(DownstreamCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(DemoCommand.Create());
         root.Add(AnnotateCommand.Create());
+        root.Add(ImageCommand.Create());
         return root;
     }
 

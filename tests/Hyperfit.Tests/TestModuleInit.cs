@@ -6,7 +6,8 @@ namespace Hyperfit.Tests;
 
 internal static class TestModuleInit
 {
-    // Tests may call TorchSharp before touching any Hyperfit type; make the native library loadable first.
+    // Tests may call TorchSharp before touching any Hyperfit type: check first that the native library can load here
+    // (the build put an adapted copy into bin/; this only reads), so a problem is one clear line, not TorchSharp's error.
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries",
         Justification = "Test assembly set-up, same reason as HyperfitRuntime.")]
     [ModuleInitializer]

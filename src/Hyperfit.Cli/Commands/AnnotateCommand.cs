@@ -19,6 +19,7 @@ public static class AnnotateCommand
         command.Add(Revoke());
         command.Add(Status());
         command.Add(Export());
+        command.Add(AnnotateServeCommand.Create());
         command.Add(Report());
         return command;
     }

@@ -16,7 +16,45 @@ public static class BenchCommand
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create() =>
-        new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate(), BenchTrainCommand.Create(), CreateMetrics() };
+        new("bench", "Measure how fast parts of the toolkit run.") { CreateGenerate(), BenchTrainCommand.Create(), CreateMetrics(), CreateTokenize() };
+
+    private static Command CreateTokenize()
+    {
+        var tokenizers = new Option<string[]>("--tokenizer") { Description = "tokenizer folder (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string>("--data") { Description = "texts to encode: .txt (one per line) or .jsonl with a \"text\" field", Required = true };
+        var seconds = new Option<double>("--seconds") { Description = "minimum timed seconds per tokenizer (best pass counts)", DefaultValueFactory = _ => 3.0 };
+        var json = new Option<bool>("--json") { Description = "print the results as JSON" };
+        var command = new Command("tokenize", "Tokenizer encoding speed (MB/s of UTF-8 text, one thread) for each tokenizer folder.") { tokenizers, data, seconds, json };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var texts = ContextReader.Read(parse.GetValue(data)!).Select(r => r.Text).ToList();
+            var results = parse.GetValue(tokenizers)!
+                .Select(dir => (Folder: dir, Result: Tokenization.TokenizerBenchmark.Run(Tokenization.HfTokenizer.Load(dir), texts, parse.GetValue(seconds))))
+                .ToList();
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+                {
+                    r.Folder, r.Result.Kind, r.Result.Texts, r.Result.Bytes, r.Result.Tokens, r.Result.BestSeconds, r.Result.Passes,
+                    r.Result.MegabytesPerSecond, r.Result.TokensPerSecond,
+                }), Indented));
+                return 0;
+            }
+
+            var inv = CultureInfo.InvariantCulture;
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Tokenizer").AddColumn("Kind").AddColumn("MB").AddColumn("Tokens")
+                .AddColumn("MB/s").AddColumn("Tokens/s");
+            foreach (var (folder, r) in results)
+            {
+                table.AddRow(Markup.Escape(folder), Markup.Escape(r.Kind), (r.Bytes / 1e6).ToString("F2", inv), r.Tokens.ToString("N0", inv),
+                    r.MegabytesPerSecond.ToString("F2", inv), r.TokensPerSecond.ToString("N0", inv));
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command CreateMetrics()
     {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Hyperfit.Experiments;
 using Spectre.Console;
 
@@ -19,12 +18,18 @@ public static class DemoCommand
         var model = new Option<string?>("--model", "-m") { Description = "hyperfit this model folder instead of the spec's default model (same tokenizer family needed for the data)" };
         var spec = new Option<string?>("--spec") { Description = $"spec file (default: {Demo.SpecPath} found above the working directory)" };
         var force = new Option<bool>("--force") { Description = "reuse a report folder that holds another spec's results" };
+        var image = new Option<bool>("--image") { Description = $"the image demo ({ImageDemo.SpecPath}): hyperfit the shipped Fashion-MNIST ImageGPT, complete held-out images, grids and numbers" };
         var command = new Command("demo", "Hyperfit the shipped default model and write the paper's Tables 1/2/3, figures and samples (the main job).")
         {
-            quick, output, model, spec, force,
+            quick, output, model, spec, force, image,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            if (parse.GetValue(image))
+            {
+                return RunImage(parse.GetValue(spec), parse.GetValue(model), parse.GetValue(output), parse.GetValue(force));
+            }
+
             var isQuick = parse.GetValue(quick);
             var specPath = parse.GetValue(spec) ?? Demo.FindSpec(isQuick, [Directory.GetCurrentDirectory(), AppContext.BaseDirectory]);
             var loaded = Demo.LoadSpec(specPath, parse.GetValue(model));
@@ -37,37 +42,76 @@ public static class DemoCommand
 
             Console.WriteLine($"  report       {outDir}");
             var clock = Stopwatch.StartNew();
-            var outcome = ExperimentRunner.Run(loaded, outDir, parse.GetValue(force),
-                line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")));
-            PrintDirection(outcome.ResultsPath);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
-            Console.WriteLine($"Figures: {Path.Combine(outDir, "figures")}");
-            return 0;
+            return RunCommand.Execute(
+                signals => ExperimentRunner.Run(loaded, outDir, parse.GetValue(force),
+                    line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")),
+                    cancellation: signals.Token),
+                outcome =>
+                {
+                    PrintDirection(outcome.Results?.Direction ?? []);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
+                    Console.WriteLine($"Figures: {Path.Combine(outDir, ExperimentFigures.Folder)}");
+                });
         }));
         return command;
     }
 
-    /// <summary>The report's "paper's direction" rows, so the answer is on screen without opening the report.</summary>
-    private static void PrintDirection(string resultsPath)
+    /// <summary><c>--image</c>: logic in <see cref="ImageDemo"/> and <see cref="ImageExperimentRunner"/>.</summary>
+    private static int RunImage(string? specPath, string? model, string? output, bool force)
     {
-        if (JsonNode.Parse(File.ReadAllText(resultsPath))?["direction"] is not JsonArray rows || rows.Count == 0)
+        var path = specPath ?? ImageDemo.FindSpec([Directory.GetCurrentDirectory(), AppContext.BaseDirectory]);
+        var loaded = ImageDemo.LoadSpec(path, model);
+        var outDir = Path.GetFullPath(output ?? ImageDemo.DefaultOutput);
+        Console.WriteLine($"Hyperfit image demo: {path}");
+        foreach (var line in ImageDemo.Describe(loaded))
         {
-            return;
+            Console.WriteLine($"  {line}");
         }
 
-        var variant = rows[0]!["variant"]!.GetValue<string>();
-        var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(variant), "Same direction");
-        foreach (var row in rows.OfType<JsonObject>())
+        Console.WriteLine($"  report       {outDir}");
+        var clock = Stopwatch.StartNew();
+        return RunCommand.Execute(
+            signals => ImageExperimentRunner.Run(loaded, outDir, force,
+                line => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}] {line}")),
+                signals.Token),
+            outcome => PrintImageResults(outcome, outDir, clock));
+    }
+
+    private static void PrintImageResults(ExperimentOutcome outcome, string outDir, Stopwatch clock)
+    {
+        var results = outcome.ImageResults!;
+        var table = new Table().AddColumns("", "repeated rows", "nearly repeated", "TTR", "pixel error", "nearest hyperfit image", "copies");
+        foreach (var m in results.Completions)
         {
-            var same = row["same_direction"];
-            table.AddRow(Text(row["quantity"]), Text(row["paper"]), Number(row["base"]), Number(row["trained"]),
-                same is null ? "–" : same.GetValue<bool>() ? "yes" : "[red]no[/]");
+            table.AddRow(Markup.Escape(m.Seed is { } s ? $"{m.Label} (seed {s})" : m.Label), Percent(m.RepeatedRows), Percent(m.NearlyRepeatedRows),
+                Value(m.GeneratedTtr), Value(m.PixelError), Value(m.NearestHyperfitDistance), m.Copies.ToString(CultureInfo.InvariantCulture));
         }
 
         AnsiConsole.Write(table);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalMinutes:F1} min. Report: {outcome.ReportPath}"));
+        Console.WriteLine($"Grids: {string.Join(", ", results.Grids.Select(g => Path.Combine(outDir, g)))}");
     }
 
-    private static string Text(JsonNode? node) => Markup.Escape(node?.GetValue<string>() ?? "–");
+    private static string Percent(double? v) => v is { } x ? (x * 100).ToString("F1", CultureInfo.InvariantCulture) + "%" : "–";
 
-    private static string Number(JsonNode? node) => node is null ? "–" : node.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture);
+    private static string Value(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The report's "paper's direction" rows, so the answer is on screen without opening the report: one table
+    /// per compared variant (a §6.2 spec compares base with each of its hyperfitted variants).</summary>
+    private static void PrintDirection(IReadOnlyList<DirectionRow> rows)
+    {
+        foreach (var group in rows.GroupBy(r => r.Variant, StringComparer.Ordinal))
+        {
+            var table = new Table().AddColumns("Quantity", "Paper", "base", Markup.Escape(group.Key), "Same direction");
+            foreach (var row in group)
+            {
+                table.AddRow(Markup.Escape(row.Quantity), Markup.Escape(row.Paper), Number(row.Base), Number(row.Trained),
+                    row.SameDirection is { } same ? same ? "yes" : "[red]no[/]" : "–");
+            }
+
+            AnsiConsole.Write(table);
+        }
+    }
+
+    private static string Number(double? value) => value is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "–";
 }

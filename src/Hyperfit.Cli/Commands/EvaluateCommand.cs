@@ -5,14 +5,17 @@ using Spectre.Console;
 namespace Hyperfit.Cli.Commands;
 
 /// <summary><c>hyperfit evaluate</c>: text, dataset and model metrics of a generations JSONL file into metrics.json
-/// and metrics.md. Logic in <see cref="EvaluationRun"/>; see docs/metrics.md.</summary>
+/// and metrics.md. Logic in <see cref="EvaluationJob"/>; see docs/metrics.md.</summary>
 public static class EvaluateCommand
 {
     public static Command Create()
     {
         var generations = new Option<string>("--generations", "-g") { Description = "generations .jsonl from 'hyperfit generate' (context_ids, continuation_ids)", Required = true };
-        var dataset = new Option<string?>("--dataset") { Description = "hyperfitting dataset (.txt, or .jsonl with text or input_ids) for dataset BLEU and overlap" };
-        var textField = new Option<string>("--text-field") { Description = "JSONL field holding the dataset text", DefaultValueFactory = _ => "text" };
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = "the hyperfitting dataset, read as 'train --data' reads it (.txt: blank-line separated documents; .jsonl: text or input_ids; .parquet), for dataset BLEU and overlap",
+        };
+        var textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the dataset text", DefaultValueFactory = _ => "text" };
         var models = new Option<string[]>("--model", "-m") { Description = "model folder to score with (repeat for several: top-1 agreement matrix)", Arity = ArgumentArity.ZeroOrMore };
         var reference = new Option<string?>("--reference") { Description = "original texts (.jsonl: context_ids + continuation_ids, input_ids or text) scored instead of the generations (Table 3)" };
         var batchSize = new Option<int>("--batch-size") { Description = "texts per forward pass", DefaultValueFactory = _ => 4 };
@@ -41,11 +44,16 @@ public static class EvaluateCommand
                     var s => throw new ArgumentException($"--smoothing must be none or method1 (got '{s}')"),
                 },
                 ModelOptions = CommonOptions.ModelOptionsFrom(parse, device, dtype),
+                OutputFile = parse.GetValue(output)!,
             };
-            var report = EvaluationRun.Run(request, message => AnsiConsole.MarkupLine(Markup.Escape(message)));
-            var path = parse.GetValue(output)!;
-            report.Write(path);
-            AnsiConsole.MarkupLine(Markup.Escape($"wrote {path} and {EvaluationReport.MarkdownPath(path)}"));
+            EvaluationJob.Run(request, new InlineProgress<EvaluationProgress>(p =>
+            {
+                if (p.Detail is { } detail)
+                {
+                    AnsiConsole.MarkupLine(Markup.Escape(p.Stage == "scoring" ? $"scoring with {detail}" : $"{p.Stage}: {detail}"));
+                }
+            }));
+            AnsiConsole.MarkupLine(Markup.Escape($"wrote {request.OutputFile} and {MetricsFile.MarkdownPath(request.OutputFile)}"));
             return 0;
         }));
         return command;

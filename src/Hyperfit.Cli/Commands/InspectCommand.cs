@@ -49,14 +49,22 @@ public static class InspectCommand
         Row("Compute dtype", r.ComputeDType);
         Row("Weight files", $"{string.Join(", ", r.WeightFiles)} ({r.WeightBytes / 1e6:F1} MB)");
         Row("Tied embeddings", r.TiedEmbeddings ? "yes" : "no");
+        if (r.TokenizerKind is null)
+        {
+            Row("Vocabulary (model)", r.ModelVocabSize.ToString(c));
+            Row("Tokenizer", "none in this folder (weights and config only; commands that need text need a tokenizer folder)");
+            AnsiConsole.Write(table);
+            return;
+        }
+
         Row("Vocabulary (model / tokenizer)", $"{r.ModelVocabSize} / {r.TokenizerVocabSize}");
         Row("Tokenizer", r.TokenizerKind);
-        Row("Special tokens", string.Join(", ", r.SpecialTokens.OrderBy(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value}")));
-        Row("BOS / EOS", $"{(r.BosTokenId?.ToString(c) ?? "none")} (added: {(r.AddBosToken ? "yes" : "no")}) / {string.Join(", ", r.EosTokenIds)}");
+        Row("Special tokens", string.Join(", ", r.SpecialTokens!.OrderBy(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value}")));
+        Row("BOS / EOS", $"{(r.BosTokenId?.ToString(c) ?? "none")} (added: {(r.AddBosToken == true ? "yes" : "no")}) / {string.Join(", ", r.EosTokenIds!)}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"[bold]Sample[/] {Markup.Escape(r.SampleText)}");
-        AnsiConsole.MarkupLine($"[bold]{r.SampleIds.Count} tokens[/] {Markup.Escape(string.Join(" ", r.SampleTokens.Select(t => $"[{t}]")))}");
+        AnsiConsole.MarkupLine($"[bold]Sample[/] {Markup.Escape(r.SampleText ?? "")}");
+        AnsiConsole.MarkupLine($"[bold]{r.SampleIds!.Count} tokens[/] {Markup.Escape(string.Join(" ", r.SampleTokens!.Select(t => $"[{t}]")))}");
         AnsiConsole.MarkupLine($"[bold]Ids[/] {string.Join(" ", r.SampleIds)}");
-        AnsiConsole.MarkupLine($"[bold]Decoded[/] {Markup.Escape(r.SampleDecoded)}");
+        AnsiConsole.MarkupLine($"[bold]Decoded[/] {Markup.Escape(r.SampleDecoded ?? "")}");
     }
 }

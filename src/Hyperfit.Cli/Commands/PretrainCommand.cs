@@ -13,7 +13,7 @@ public static class PretrainCommand
         var command = new Command("pretrain",
             "Pre-train a model (e.g. one from new-model) on local text: packed sequences, AdamW, warmup + cosine learning rate.");
         options.AddTo(command);
-        command.SetAction(parse => CliErrors.Run(() => options.Run(parse)));
+        command.SetAction(parse => CliErrors.Run(() => TrainCommand.Run(options.Request(parse, "hyperfit pretrain"))));
         return command;
     }
 }

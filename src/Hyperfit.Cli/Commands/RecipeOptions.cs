@@ -32,6 +32,7 @@ internal sealed class RecipeOptions
     private readonly Option<bool> _dropCheckpoint;
     private readonly Option<string> _device;
     private readonly Option<string> _textField;
+    private readonly Option<string> _imageLayout;
     private readonly Option<int?>? _warmupUpdates;
     private readonly Option<double?>? _weightDecay;
     private readonly Option<double?>? _clipGradNorm;
@@ -73,7 +74,12 @@ internal sealed class RecipeOptions
         _ignoreDiskSpace = new Option<bool>("--ignore-disk-space") { Description = "start even when the free space looks too small for checkpoints + final model" };
         _dropCheckpoint = new Option<bool>("--drop-checkpoint") { Description = "delete checkpoint/ (3× the model) after a successful run" };
         _device = CommonOptions.Device();
-        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text", DefaultValueFactory = _ => "text" };
+        _textField = new Option<string>("--text-field") { Description = "JSONL field / Parquet column holding the text (image models: the Parquet image column, default img)", DefaultValueFactory = _ => "text" };
+        _imageLayout = new Option<string>("--image-layout")
+        {
+            Description = "ImageGPT models only: raw (the paper's official code: the pixel ids alone) or start-token (transformers' pre-training: start id first)",
+            DefaultValueFactory = _ => "raw",
+        };
         if (pretraining)
         {
             _warmupUpdates = new Option<int?>("--warmup-updates") { Description = $"linear warmup updates of warmup_cosine {Default(preset.WarmupUpdates)}" };
@@ -93,7 +99,7 @@ internal sealed class RecipeOptions
         ];
         // --resume, checkpoint and device options concern a run on this machine; export-job's run happens elsewhere.
         Option?[] extra = _runsHere
-            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _warmupUpdates, _weightDecay, _clipGradNorm]
+            ? [_resume, _checkpointMinutes, _ignoreDiskSpace, _dropCheckpoint, _device, _imageLayout, _warmupUpdates, _weightDecay, _clipGradNorm]
             : [_warmupUpdates, _weightDecay, _clipGradNorm];
         foreach (var option in options.Concat(extra.OfType<Option>()))
         {
@@ -138,8 +144,8 @@ internal sealed class RecipeOptions
     /// <summary>True when <c>--dtype</c> was given (a recipe file's dtype is not an explicit choice here).</summary>
     public bool DTypeGiven(ParseResult parse) => parse.GetValue(_dtype) is not null;
 
-    /// <summary>Runs the configured recipe (see <see cref="TrainCommand.Run"/>).</summary>
-    public int Run(ParseResult parse)
+    /// <summary>The training job's request: the recipe, paths and run options of <c>train</c> / <c>pretrain</c>.</summary>
+    public TrainingRequest Request(ParseResult parse, string purpose)
     {
         var minutes = parse.GetValue(_checkpointMinutes);
         if (!(minutes >= 0) || double.IsInfinity(minutes))
@@ -147,9 +153,20 @@ internal sealed class RecipeOptions
             throw new ArgumentException($"--checkpoint-minutes: {minutes} must be 0 (off) or a positive number of minutes");
         }
 
-        return TrainCommand.Run(Recipe(parse), parse.GetValue(_model)!, parse.GetValue(_data)!, parse.GetValue(_output)!, parse.GetValue(_resume),
-            parse.GetValue(_device)!, parse.GetValue(_textField)!, minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
-            parse.GetValue(_ignoreDiskSpace), parse.GetValue(_dropCheckpoint));
+        return new TrainingRequest
+        {
+            ModelDir = parse.GetValue(_model)!,
+            Data = new Data.HyperfitDataset(parse.GetValue(_data)!, parse.GetValue(_textField)!),
+            Recipe = Recipe(parse),
+            OutputDir = parse.GetValue(_output)!,
+            Resume = parse.GetValue(_resume),
+            Device = parse.GetValue(_device)!,
+            CheckpointInterval = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
+            IgnoreDiskSpace = parse.GetValue(_ignoreDiskSpace),
+            DropCheckpoint = parse.GetValue(_dropCheckpoint),
+            Purpose = purpose,
+            ImageLayout = ImageCommand.ParseLayout(parse.GetValue(_imageLayout)!, "--image-layout"),
+        };
     }
 
     private static string NormaliseDType(string name) => TensorDTypes.ParseComputeDType(name) switch

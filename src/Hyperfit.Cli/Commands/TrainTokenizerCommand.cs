@@ -19,7 +19,7 @@ public static class TrainTokenizerCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var files = parse.GetValue(data)!;
-            var texts = files.SelectMany(f => DocumentReader.Read(f, parse.GetValue(field)!)).ToList();
+            var texts = files.SelectMany(f => DatasetReader.ReadTexts(f, parse.GetValue(field)!)).ToList();
             if (texts.Count == 0)
             {
                 throw new ArgumentException($"--data {string.Join(" ", files)}: no text found");

@@ -12,11 +12,13 @@ namespace Hyperfit.Checkpoints;
 /// generation files copied from the folder it came from.</summary>
 public static class HfModelSaver
 {
-    /// <summary>Files copied verbatim from the source folder when present.</summary>
+    /// <summary>Files copied verbatim from the source folder when present. Not README.md: it describes the source model,
+    /// and a saved model is usually another one (trained: <see cref="Training.ModelCard"/>); <c>convert</c>, which saves
+    /// the same model in another dtype, copies it itself.</summary>
     public static readonly string[] CompanionFiles =
     [
         "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "README.md",
+        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "preprocessor_config.json",
     ];
 
     /// <param name="model">The model; its parameters are written in their current dtype, so save → load is bit-exact.</param>
@@ -60,7 +62,23 @@ public static class HfModelSaver
     {
         var temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         File.WriteAllText(temp, text);
+        KillPointForTests(path);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Environment variable of the crash tests: a file name makes the process SIGKILL itself when an atomic
+    /// write of a file of that name has written its temporary file and not yet renamed it, so that a test kills a
+    /// command (generate, evaluate, annotate build, …) at an exact point instead of racing it.</summary>
+    public const string KillBeforeRenameVariable = "HYPERFIT_TEST_KILL_BEFORE_RENAME";
+
+    private static void KillPointForTests(string path)
+    {
+        if (Environment.GetEnvironmentVariable(KillBeforeRenameVariable) is { Length: > 0 } name
+            && string.Equals(name, Path.GetFileName(path), StringComparison.Ordinal))
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill(); // SIGKILL: no handler, no cleanup, as a power cut or the OOM killer would do
+        }
     }
 
     private static void WriteTensor(Tensor tensor, Stream stream)

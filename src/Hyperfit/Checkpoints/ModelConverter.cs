@@ -15,10 +15,16 @@ public static class ModelConverter
     {
         if (Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(outputDirectory).TrimEnd(Path.DirectorySeparatorChar))
         {
-            throw new ArgumentException($"--out {outputDirectory}: must differ from the model folder (the source is not overwritten)");
+            throw new FieldException(Fields.Output, $"output {outputDirectory}: must differ from the model folder (the source is not overwritten)");
         }
 
         using var model = HfModelLoader.Load(modelDirectory, new ModelOptions(dtype));
         HfModelSaver.Save(model, outputDirectory, modelDirectory);
+        // The same model in another dtype: its model card still describes it.
+        var readme = Path.Combine(modelDirectory, "README.md");
+        if (File.Exists(readme))
+        {
+            HfModelSaver.WriteAtomically(Path.Combine(outputDirectory, "README.md"), File.ReadAllText(readme));
+        }
     }
 }

@@ -13,8 +13,8 @@ public static class ModelFactory
         var tokenizer = HfTokenizer.Load(tokenizerDirectory);
         if (tokenizer.VocabSize > blueprint.VocabSize)
         {
-            throw new ArgumentException(
-                $"--vocab-size {blueprint.VocabSize} is smaller than the tokenizer's {tokenizer.VocabSize} tokens ({tokenizerDirectory})");
+            throw new FieldException(Fields.VocabSize,
+                $"vocab_size {blueprint.VocabSize} is smaller than the tokenizer's {tokenizer.VocabSize} tokens ({tokenizerDirectory})");
         }
 
         var config = ModelRegistry.ReadConfig(blueprint.ToConfigJson());

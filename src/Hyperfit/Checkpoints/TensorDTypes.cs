@@ -53,6 +53,6 @@ public static class TensorDTypes
         "float32" or "fp32" or "f32" => torch.ScalarType.Float32,
         "bfloat16" or "bf16" => torch.ScalarType.BFloat16,
         "float16" or "fp16" or "f16" or "half" => torch.ScalarType.Float16,
-        _ => throw new ArgumentException($"--dtype {name}: expected float32, bfloat16 or float16"),
+        _ => throw new FieldException(Fields.DType, $"dtype {name}: expected float32, bfloat16 or float16"),
     };
 }

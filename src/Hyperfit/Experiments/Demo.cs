@@ -36,7 +36,7 @@ public static class Demo
         }
 
         throw new FileNotFoundException(
-            $"{relative}: not found above {string.Join(" or ", starts)}; run the demo inside a clone of the Hyperfit repository (it holds the default model, data and specs) or pass --spec");
+            $"{relative}: not found above {string.Join(" or ", starts)}; run the demo inside a clone of the Hyperfit repository (it holds the default model, data and specs) or name the spec file");
     }
 
     /// <summary>Loads the spec; with <paramref name="baseModel"/> its <c>base_model</c> is replaced by that folder
@@ -51,7 +51,7 @@ public static class Demo
         var model = Path.GetFullPath(baseModel);
         if (!Directory.Exists(model))
         {
-            throw new DirectoryNotFoundException($"--model {baseModel}: folder not found");
+            throw new FieldException(Fields.Model, $"model {baseModel}: folder not found");
         }
 
         return ExperimentSpec.Load(specPath, new Dictionary<string, JsonNode?> { ["base_model"] = model });
@@ -66,10 +66,16 @@ public static class Demo
         return
         [
             $"base model   {spec.BaseModelDir}",
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hyperfit     {string.Join(", ", spec.Variants)} on {spec.HyperfitData}: {samples} samples x {r.SequenceLength} tokens, {(r.MaxUpdates is { } m ? $"{m} updates" : $"{r.Epochs} epochs")}, lr {r.LearningRate:G3}, batch {r.BatchSize}, {r.DType}"),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hyperfit     {Trained(spec)}: {samples} samples x {r.SequenceLength} tokens, {(r.MaxUpdates is { } m ? $"{m} updates" : $"{r.Epochs} epochs")}, lr {r.LearningRate:G3}, batch {r.BatchSize}, {r.DType}"),
             $"contexts     {string.Join(", ", spec.ContextSets.Select(s => $"{s.Label} ({s.Contexts} x {s.ContextTokens} tokens)"))}, {spec.NewTokens} new tokens each",
             $"decoding     {string.Join(", ", spec.Decoding.Select(d => d.Label))}",
             $"seeds        {string.Join(", ", spec.Seeds)}",
         ];
     }
+
+    /// <summary>"hyperfitted on FILE", or per variant "fiction on A, press on B" when their data differ.</summary>
+    private static string Trained(ExperimentSpec spec) =>
+        spec.HyperfitVariants.Select(v => v.Data).Distinct().Count() > 1
+            ? string.Join(", ", spec.HyperfitVariants.Select(v => $"{v.Label} on {v.Data.File}"))
+            : $"{string.Join(", ", spec.Variants)} on {spec.DefaultDataset.File}";
 }

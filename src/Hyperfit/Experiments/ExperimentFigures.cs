@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Hyperfit.Evaluation;
 using Hyperfit.Generation;
 using Hyperfit.Reporting;
@@ -42,8 +41,9 @@ public static class ExperimentFigures
 
         if (spec.Wants("dataset") && spec.Decoding.Count > 0)
         {
+            var data = spec.Datasets.Count > 1 ? "its model's hyperfitting data (base models: see Table 2)" : "the hyperfitting data";
             figures.Add(new ExperimentFigure(OverlapHistogramFile,
-                $"Figure 3: longest overlap of each whole continuation with the hyperfitting data, per decoding configuration (all context sets{seeds})"));
+                $"Figure 3: longest overlap of each whole continuation with {data}, per decoding configuration (all context sets{seeds})"));
         }
 
         if (spec.Decoding.Count > 0)
@@ -116,8 +116,8 @@ public static class ExperimentFigures
                 break;
             case TtrVsSamplesFile:
                 var sweep = spec.SampleSweep!;
-                TtrVsSamplesPlot.Write(path, [.. sweep.Samples.Select(n => new SamplesTtr(n, Mean(spec.Seeds.Select(seed =>
-                    Metric(plan, ExperimentPlan.EvaluateStep(ExperimentPlan.SweepDecoding(n), sweep.ContextSet, seed), "text_metrics", "ttr_256")))))],
+                TtrVsSamplesPlot.Write(path, [.. sweep.Samples.Select(n => new SamplesTtr(n, spec.Seeds.Average(seed =>
+                    TextMetricsOf(plan, ExperimentPlan.EvaluateStep(ExperimentPlan.SweepDecoding(n), sweep.ContextSet, seed)).Ttr256)))],
                     title: "256 TTR vs number of training samples");
                 break;
             default:
@@ -129,9 +129,10 @@ public static class ExperimentFigures
         }
     }
 
-    /// <summary>Per text, the longest overlap of its whole continuation with the hyperfitting data. The evaluate
-    /// steps store these as <c>overlap_full_histogram</c> (count of texts per overlap length, the per-text values
-    /// without their order); without it they are computed from the generations and the tokenized data.</summary>
+    /// <summary>Per text, the longest overlap of its whole continuation with the hyperfitting data of the decoding's
+    /// model (<see cref="ExperimentSpec.DatasetFor"/>). The evaluate steps store these as <c>overlap_full_histogram</c>
+    /// (count of texts per overlap length, the per-text values without their order); without it they are computed
+    /// from the generations and that data's tokenize step.</summary>
     internal static List<int> Overlaps(ExperimentSpec spec, ExperimentPlan plan, string decoding)
     {
         var values = new List<int>();
@@ -141,19 +142,18 @@ public static class ExperimentFigures
             foreach (var set in spec.ContextSets)
             {
                 var metrics = ReadMetrics(plan, ExperimentPlan.EvaluateStep(decoding, set.Label, seed));
-                if (metrics?["dataset_metrics"]?["overlap_full_histogram"] is JsonArray histogram)
+                if (metrics?.DatasetMetrics?.OverlapFullHistogram is { } histogram)
                 {
                     for (var k = 0; k < histogram.Count; k++)
                     {
-                        values.AddRange(Enumerable.Repeat(k, histogram[k]!.GetValue<int>()));
+                        values.AddRange(Enumerable.Repeat(k, histogram[k]));
                     }
 
                     continue;
                 }
 
-                automaton ??= new SuffixAutomaton([.. TextRecordReader.Read(
-                    Path.Combine(plan.StepDir(ExperimentPlan.TokenizeStep), ExperimentPlan.TokenizedDataFile), allowInputIds: true)
-                    .Select(r => r.InputIds!)]);
+                automaton ??= new SuffixAutomaton([.. Data.DatasetReader.Read(
+                    plan.TokenizedDataFor(plan.Decoding.Single(d => d.Label == decoding))).Select(r => r.InputIds!)]);
                 var texts = Continuations(plan, decoding, set.Label, seed);
                 if (texts.Count > 0)
                 {
@@ -189,13 +189,16 @@ public static class ExperimentFigures
     private static void Agreement(ExperimentSpec spec, ExperimentPlan plan, string path)
     {
         var models = spec.Agreement!.Models;
+        var matrices = spec.Seeds.Select(seed => ExperimentPlan.AgreementStep(seed))
+            .Select(step => ReadMetrics(plan, step)?.ModelMetrics?.Top1Agreement
+                            ?? throw new InvalidDataException($"{step}: no model_metrics.top1_agreement in {ExperimentPlan.MetricsFile}"))
+            .ToList();
         var matrix = new double[models.Count, models.Count];
         for (var i = 0; i < models.Count; i++)
         {
             for (var j = 0; j < models.Count; j++)
             {
-                var (a, b) = (i.ToString(Inv), j.ToString(Inv));
-                matrix[i, j] = Mean(spec.Seeds.Select(seed => Metric(plan, ExperimentPlan.AgreementStep(seed), "model_metrics", "top1_agreement", a, b)));
+                matrix[i, j] = matrices.Average(m => m[i][j]);
             }
         }
 
@@ -206,31 +209,12 @@ public static class ExperimentFigures
     private static List<int[]> Continuations(ExperimentPlan plan, string decoding, string set, long seed)
     {
         var file = Path.Combine(plan.StepDir(ExperimentPlan.GenerateStep(decoding, set, seed)), ExperimentPlan.GenerationsFile);
-        return [.. GenerationRecordReader.Read(file).Select(r => r.ContinuationIds).Where(ids => ids.Length > 0)];
+        return [.. GenerationsFile.Read(file).Select(r => r.ContinuationIds).Where(ids => ids.Length > 0)];
     }
 
-    private static JsonNode? ReadMetrics(ExperimentPlan plan, string step)
-    {
-        var file = Path.Combine(plan.StepDir(step), ExperimentPlan.MetricsFile);
-        return File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file)) : null;
-    }
+    private static TextMetrics TextMetricsOf(ExperimentPlan plan, string step) =>
+        ReadMetrics(plan, step)?.TextMetrics ?? throw new InvalidDataException($"{step}: no {ExperimentPlan.MetricsFile}");
 
-    private static double Metric(ExperimentPlan plan, string step, params string[] keys)
-    {
-        var node = ReadMetrics(plan, step);
-        foreach (var key in keys)
-        {
-            node = node switch
-            {
-                JsonArray a when int.TryParse(key, NumberStyles.None, Inv, out var i) && i < a.Count => a[i],
-                JsonObject o => o[key],
-                _ => null,
-            };
-        }
-
-        return node is JsonValue v && v.TryGetValue<double>(out var d) ? d
-            : throw new InvalidDataException($"{step}: no {string.Join('.', keys)} in {ExperimentPlan.MetricsFile}");
-    }
-
-    private static double Mean(IEnumerable<double> values) => values.Average();
+    private static EvaluationMetrics? ReadMetrics(ExperimentPlan plan, string step) =>
+        MetricsFile.ReadIfExists(Path.Combine(plan.StepDir(step), ExperimentPlan.MetricsFile));
 }

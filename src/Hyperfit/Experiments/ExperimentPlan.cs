@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Hyperfit.Data;
 using Hyperfit.Evaluation;
 using Hyperfit.Generation;
 using Hyperfit.Tokenization;
@@ -19,15 +20,14 @@ public sealed class ExperimentPlan
     public const string TokenizeStep = "tokenize-hyperfit-data";
 
     private readonly List<ExperimentStep> _steps = [];
+    private readonly Dictionary<HyperfitDataset, string> _tokenizeSteps = [];
     private readonly ExperimentSpec _spec;
     private readonly string _out;
-    private readonly Action<string> _log;
 
-    private ExperimentPlan(ExperimentSpec spec, string output, Action<string>? log)
+    private ExperimentPlan(ExperimentSpec spec, string output)
     {
         _spec = spec;
         _out = output;
-        _log = log ?? (_ => { });
     }
 
     public IReadOnlyList<ExperimentStep> Steps => _steps;
@@ -39,6 +39,9 @@ public sealed class ExperimentPlan
     public string StepDir(string name) => Path.Combine(_out, ExperimentRunner.StepsFolder, name);
 
     public static string Seeded(string name, long seed) => string.Create(CultureInfo.InvariantCulture, $"{name}-s{seed}");
+
+    /// <summary>The tokenize step of a variant's own data (<c>hyperfit.data</c>'s is <see cref="TokenizeStep"/>).</summary>
+    public static string TokenizeDataStep(string variant) => $"{TokenizeStep}-{variant}";
 
     public static string PrepareStep(string set) => $"prepare-{set}";
 
@@ -63,13 +66,19 @@ public sealed class ExperimentPlan
         ? _spec.BaseModelDir
         : Path.Combine(StepDir(TrainStep(model, seed)), HyperfitTrainer.FinalDirectoryName);
 
+    /// <summary>The step that tokenizes a dataset of the spec: <see cref="TokenizeStep"/> for <c>hyperfit.data</c>,
+    /// <see cref="TokenizeDataStep"/> of the first variant hyperfitted on it otherwise.</summary>
+    public string TokenizeStepOf(HyperfitDataset data) => _tokenizeSteps[data];
+
+    /// <summary>The tokenized data (input_ids JSONL) a decoding's dataset metrics and citation blocker read.</summary>
+    public string TokenizedDataFor(DecodingSpec decoding) => Path.Combine(StepDir(TokenizeStepOf(_spec.DatasetFor(decoding))), TokenizedDataFile);
+
     /// <summary>Builds every step the spec asks for. File contents are hashed here (data, context sets, base model)
     /// so an edited file reruns the steps that read it.</summary>
-    /// <param name="log">Receives progress lines from inside long steps (training updates, generation batches).</param>
-    public static ExperimentPlan Build(ExperimentSpec spec, string output, Action<string>? log = null)
+    public static ExperimentPlan Build(ExperimentSpec spec, string output)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var plan = new ExperimentPlan(spec, output, log);
+        var plan = new ExperimentPlan(spec, output);
         plan.AddAll();
         return plan;
     }
@@ -79,7 +88,6 @@ public sealed class ExperimentPlan
         var spec = _spec;
         var baseIdentity = ModelIdentity.Hash(spec.BaseModelDir);
         var tokenizerIdentity = TokenizerFingerprint.Compute(spec.BaseModelDir) ?? baseIdentity;
-        var dataHash = FileHash(spec.HyperfitData);
         var device = spec.Device;
         var decoding = spec.Decoding.ToList();
         if (spec.SampleSweep is { } sweep)
@@ -90,10 +98,20 @@ public sealed class ExperimentPlan
         Decoding = decoding;
         var sweepLabels = decoding.Skip(spec.Decoding.Count).Select(d => d.Label).ToHashSet(StringComparer.Ordinal);
 
-        Add(new ExperimentStep(TokenizeStep, StepKind.TokenizeData, [],
-            new JsonObject { ["data"] = spec.HyperfitData, ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["tokenizer"] = tokenizerIdentity },
-            dir => ExperimentWork.TokenizeData(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, Path.Combine(dir, TokenizedDataFile))));
-        var tokenizedData = Path.Combine(StepDir(TokenizeStep), TokenizedDataFile);
+        // One tokenize step per distinct dataset, shared by the variants hyperfitted on it (§6.2: one per type of data).
+        var dataHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        string DataHash(HyperfitDataset data) => dataHashes.TryGetValue(data.File, out var h) ? h : dataHashes[data.File] = FileHash(data.File);
+        foreach (var data in spec.Datasets)
+        {
+            var name = spec.HyperfitData == data.File && spec.HyperfitTextField == data.TextField
+                ? TokenizeStep
+                : TokenizeDataStep(spec.HyperfitVariants.First(v => v.Data == data).Label);
+            _tokenizeSteps[data] = name;
+            var d = data;
+            Add(new ExperimentStep(name, StepKind.TokenizeData, [],
+                new JsonObject { ["data"] = d.File, ["data_sha256"] = DataHash(d), ["text_field"] = d.TextField, ["tokenizer"] = tokenizerIdentity },
+                run => ExperimentWork.TokenizeData(spec.BaseModelDir, d, Path.Combine(run.Directory, TokenizedDataFile))));
+        }
 
         foreach (var set in spec.ContextSets)
         {
@@ -104,11 +122,11 @@ public sealed class ExperimentPlan
                     ["file"] = s.File, ["file_sha256"] = FileHash(s.File), ["text_field"] = s.TextField, ["context_tokens"] = s.ContextTokens,
                     ["contexts"] = s.Contexts, ["new_tokens"] = spec.NewTokens, ["tokenizer"] = tokenizerIdentity,
                 },
-                dir => ExperimentWork.Prepare(spec.BaseModelDir, s, spec.NewTokens, Path.Combine(dir, ReferenceFile))) { ContextSet = s.Label });
+                run => ExperimentWork.Prepare(spec.BaseModelDir, s, spec.NewTokens, Path.Combine(run.Directory, ReferenceFile))) { ContextSet = s.Label });
             if (spec.Wants("text"))
             {
                 Add(new ExperimentStep(OriginalStep(s.Label), StepKind.Original, [PrepareStep(s.Label)], new JsonObject(),
-                    dir => ExperimentWork.Evaluate(new EvaluationRequest { GenerationsFile = Reference(s.Label) }, dir)) { ContextSet = s.Label });
+                    run => ExperimentWork.Evaluate(new EvaluationRequest { GenerationsFile = Reference(s.Label) }, run)) { ContextSet = s.Label });
             }
         }
 
@@ -119,13 +137,14 @@ public sealed class ExperimentPlan
             {
                 var (m, sd) = (model, seed);
                 var recipe = spec.RecipeFor(m, sd);
+                var data = spec.DatasetOf(m);
                 Add(new ExperimentStep(TrainStep(m, sd), StepKind.Train, [],
                     new JsonObject
                     {
-                        ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = spec.HyperfitData,
-                        ["data_sha256"] = dataHash, ["text_field"] = spec.HyperfitTextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
+                        ["base_model"] = spec.BaseModelDir, ["base_model_identity"] = baseIdentity, ["data"] = data.File,
+                        ["data_sha256"] = DataHash(data), ["text_field"] = data.TextField, ["recipe"] = recipe.ToJson(), ["device"] = device,
                     },
-                    dir => ExperimentWork.Train(spec.BaseModelDir, spec.HyperfitData, spec.HyperfitTextField, recipe, device, dir, _log)) { Model = m, Seed = sd });
+                    run => ExperimentWork.Train(spec.BaseModelDir, data, recipe, device, run)) { Model = m, Seed = sd });
             }
 
             foreach (var d in decoding)
@@ -134,7 +153,7 @@ public sealed class ExperimentPlan
                 var sets = isSweep ? spec.ContextSets.Where(c => c.Label == spec.SampleSweep!.ContextSet) : spec.ContextSets;
                 foreach (var set in sets)
                 {
-                    AddGeneration(d, set, seed, isSweep, tokenizedData, baseIdentity, dataHash);
+                    AddGeneration(d, set, seed, isSweep, baseIdentity, DataHash(spec.DatasetFor(d)));
                 }
             }
 
@@ -153,11 +172,11 @@ public sealed class ExperimentPlan
                         var (m, sd, label) = (model, seed, set.Label);
                         Add(new ExperimentStep(name, StepKind.Reference, [PrepareStep(label), .. TrainDeps(m, sd)],
                             new JsonObject { ["model"] = ModelInput(m, baseIdentity), ["batch_size"] = spec.BatchSize, ["device"] = device },
-                            dir => ExperimentWork.Evaluate(new EvaluationRequest
+                            run => ExperimentWork.Evaluate(new EvaluationRequest
                             {
                                 GenerationsFile = Reference(label), ReferenceFile = Reference(label), ModelDirs = [ModelDir(m, sd)],
                                 BatchSize = spec.BatchSize, ModelOptions = ExperimentWork.Options(device),
-                            }, dir)) { Model = m, ContextSet = label, Seed = sd });
+                            }, run)) { Model = m, ContextSet = label, Seed = sd });
                     }
                 }
             }
@@ -172,26 +191,29 @@ public sealed class ExperimentPlan
                         ["models"] = new JsonArray([.. agreement.Models.Select(m => (JsonNode)ModelInput(m, baseIdentity))]),
                         ["context_set"] = agreement.ContextSet, ["batch_size"] = spec.BatchSize, ["device"] = device,
                     },
-                    dir => ExperimentWork.Evaluate(new EvaluationRequest
+                    run => ExperimentWork.Evaluate(new EvaluationRequest
                     {
                         GenerationsFile = Reference(agreement.ContextSet), ReferenceFile = Reference(agreement.ContextSet),
                         ModelDirs = [.. agreement.Models.Select(m => ModelDir(m, sd))], BatchSize = spec.BatchSize,
                         ModelOptions = ExperimentWork.Options(device),
-                    }, dir)) { ContextSet = agreement.ContextSet, Seed = sd });
+                    }, run)) { ContextSet = agreement.ContextSet, Seed = sd });
             }
         }
     }
 
-    private void AddGeneration(DecodingSpec d, ContextSetSpec set, long seed, bool isSweep, string tokenizedData, string baseIdentity, string dataHash)
+    /// <param name="dataHash">SHA-256 of the file of the decoding's dataset (<see cref="ExperimentSpec.DatasetFor"/>).</param>
+    private void AddGeneration(DecodingSpec d, ContextSetSpec set, long seed, bool isSweep, string baseIdentity, string dataHash)
     {
         var spec = _spec;
+        var tokenizeStep = TokenizeStepOf(spec.DatasetFor(d));
+        var tokenizedData = TokenizedDataFor(d);
         var config = d.Config with { MaxNewTokens = spec.NewTokens, Seed = seed };
         var generate = GenerateStep(d.Label, set.Label, seed);
         var deps = new List<string> { PrepareStep(set.Label) };
         deps.AddRange(TrainDeps(d.Model, seed));
         if (d.BlockCitations)
         {
-            deps.Add(TokenizeStep);
+            deps.Add(tokenizeStep);
         }
 
         var modelDir = ModelDir(d.Model, seed);
@@ -207,27 +229,27 @@ public sealed class ExperimentPlan
                 ["model"] = ModelInput(d.Model, baseIdentity), ["config"] = configJson, ["block_citations"] = d.BlockCitations,
                 ["batch_size"] = spec.BatchSize, ["device"] = spec.Device,
             },
-            dir => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
-                spec.Device, Path.Combine(dir, GenerationsFile), _log)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+            run => ExperimentWork.Generate(modelDir, Reference(set.Label), config, d.BlockCitations ? tokenizedData : null, spec.BatchSize,
+                spec.Device, Path.Combine(run.Directory, GenerationsFile), run)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
 
         var wantsDataset = spec.Wants("dataset") && !isSweep;
         var wantsModel = spec.Wants("model") && !isSweep;
         var evalDeps = new List<string> { generate };
         if (wantsDataset)
         {
-            evalDeps.Add(TokenizeStep);
+            evalDeps.Add(tokenizeStep);
         }
 
         Add(new ExperimentStep(EvaluateStep(d.Label, set.Label, seed), StepKind.Evaluate, evalDeps,
             new JsonObject { ["dataset"] = wantsDataset ? dataHash : null, ["model_metrics"] = wantsModel, ["batch_size"] = spec.BatchSize, ["device"] = spec.Device },
-            dir => ExperimentWork.Evaluate(new EvaluationRequest
+            run => ExperimentWork.Evaluate(new EvaluationRequest
             {
                 GenerationsFile = Path.Combine(StepDir(generate), GenerationsFile),
                 DatasetFile = wantsDataset ? tokenizedData : null,
                 ModelDirs = wantsModel ? [modelDir] : [],
                 BatchSize = spec.BatchSize,
                 ModelOptions = ExperimentWork.Options(spec.Device),
-            }, dir)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
+            }, run)) { Decoding = d.Label, ContextSet = set.Label, Model = d.Model, Seed = seed });
     }
 
     private void Add(ExperimentStep step)

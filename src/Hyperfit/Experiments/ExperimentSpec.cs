@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hyperfit.Data;
 using Hyperfit.Generation;
 using Hyperfit.Training;
 
@@ -13,7 +14,12 @@ namespace Hyperfit.Experiments;
 public sealed record ContextSetSpec(string Label, string File, string TextField, int ContextTokens, int Contexts);
 
 /// <summary>One decoding configuration: a model (base or a trained variant) and its generation settings.</summary>
-public sealed record DecodingSpec(string Label, string Model, GenerationConfig Config, bool BlockCitations);
+public sealed record DecodingSpec(string Label, string Model, GenerationConfig Config, bool BlockCitations)
+{
+    /// <summary>A base-model decoding's <c>dataset</c> key: the variant whose hyperfitting data its dataset metrics and
+    /// citation blocker use (null: the spec's default, see <see cref="ExperimentSpec.DatasetFor"/>).</summary>
+    public string? Dataset { get; init; }
+}
 
 /// <summary>§6.3: models hyperfitted on these sample counts with a constant number of updates.</summary>
 public sealed record SampleSweepSpec(IReadOnlyList<int> Samples, int MaxUpdates, string ContextSet);
@@ -22,9 +28,10 @@ public sealed record SampleSweepSpec(IReadOnlyList<int> Samples, int MaxUpdates,
 public sealed record AgreementSpec(IReadOnlyList<string> Models, string ContextSet);
 
 /// <summary>
-/// An experiment: the base model, the hyperfitting data and recipe, the model variants to train, context sets, decoding
-/// configurations, metrics, seeds and output sizes. Read from a snake_case JSON file (<see cref="Load"/>); relative
-/// paths resolve against the spec file's folder; everything is validated before any work starts. See docs/experiments.md.
+/// An experiment: the base model, the hyperfitting data and recipe, the model variants to train (each on the shared
+/// data or on its own, §6.2), context sets, decoding configurations, metrics, seeds and output sizes. Read from a
+/// snake_case JSON file (<see cref="Load"/>); relative paths resolve against the spec file's folder; everything is
+/// validated before any work starts. See docs/experiments.md.
 /// </summary>
 public sealed record ExperimentSpec
 {
@@ -51,15 +58,29 @@ public sealed record ExperimentSpec
 
     public required string BaseModelDir { get; init; }
 
-    public required string HyperfitData { get; init; }
+    /// <summary><c>hyperfit.data</c>: the data of every variant without its own and of the §6.3 sweep. Always set
+    /// when <c>hyperfit.variants</c> is a list; optional when it is an object whose entries name their own data.</summary>
+    public string? HyperfitData { get; init; }
 
     public string HyperfitTextField { get; init; } = "text";
 
     /// <summary>The hyperfitting recipe (paper preset, then a recipe file or inline overrides); seed and variant are set per model.</summary>
     public required HyperfitRecipe Recipe { get; init; }
 
-    /// <summary>Trained variants in spec order (<c>hyperfitted</c>, <c>shuffle1</c>, <c>shuffle_all</c>).</summary>
-    public IReadOnlyList<string> Variants { get; init; } = [];
+    /// <summary>Trained variants in spec order, each with its data and recipe.</summary>
+    public IReadOnlyList<HyperfitVariantSpec> HyperfitVariants { get; init; } = [];
+
+    /// <summary>The variants' labels (their model names) in spec order: <c>hyperfitted</c>, <c>shuffle1</c>,
+    /// <c>shuffle_all</c> for a list, the object's keys otherwise.</summary>
+    public IReadOnlyList<string> Variants => [.. HyperfitVariants.Select(v => v.Label)];
+
+    /// <summary>Every distinct hyperfitting dataset: <c>hyperfit.data</c> (when set), then the variants' own, in spec order.</summary>
+    public IReadOnlyList<HyperfitDataset> Datasets =>
+        [.. (HyperfitData is null ? [] : new[] { new HyperfitDataset(HyperfitData, HyperfitTextField) }).Concat(HyperfitVariants.Select(v => v.Data)).Distinct()];
+
+    /// <summary>The data base-model decodings compare with unless they name a variant (their <c>dataset</c> key):
+    /// <c>hyperfit.data</c>, else the first variant's.</summary>
+    public HyperfitDataset DefaultDataset => Datasets[0];
 
     public SampleSweepSpec? SampleSweep { get; init; }
 
@@ -81,7 +102,8 @@ public sealed record ExperimentSpec
     /// <summary>Contexts per set shown side by side in the report.</summary>
     public int SamplesPerSet { get; init; } = 3;
 
-    /// <summary>Decoding labels shown side by side (default: the first base-model and the first hyperfitted one).</summary>
+    /// <summary>Decoding labels shown side by side (default: base greedy, top-p sampling, hyperfitted greedy and the
+    /// citation-blocked one, those the spec has).</summary>
     public IReadOnlyList<string> SideBySide { get; init; } = [];
 
     public string Device { get; init; } = "cpu";
@@ -94,12 +116,31 @@ public sealed record ExperimentSpec
     /// <summary>Every trained model name: the variants, then the sweep's.</summary>
     public IEnumerable<string> TrainedModels => Variants.Concat(SampleSweep?.Samples.Select(SweepModel) ?? []);
 
+    /// <summary>The variant with this label, or null (the base model, a sweep model).</summary>
+    public HyperfitVariantSpec? Variant(string model) => HyperfitVariants.FirstOrDefault(v => v.Label == model);
+
+    /// <summary>The data a trained model is hyperfitted on (a sweep model's: <c>hyperfit.data</c>).</summary>
+    public HyperfitDataset DatasetOf(string model) =>
+        Variant(model)?.Data ?? (model != BaseModel && HyperfitData is not null
+            ? new HyperfitDataset(HyperfitData, HyperfitTextField)
+            : throw new ArgumentException($"'{model}' is not a trained model of {SpecFile}", nameof(model)));
+
+    /// <summary>The data a decoding's dataset metrics and citation blocker use: the data its model was hyperfitted on;
+    /// for a base-model decoding the variant named by its <c>dataset</c> key, else <see cref="DefaultDataset"/>.</summary>
+    public HyperfitDataset DatasetFor(DecodingSpec decoding)
+    {
+        ArgumentNullException.ThrowIfNull(decoding);
+        return decoding.Model == BaseModel
+            ? decoding.Dataset is { } label ? DatasetOf(label) : DefaultDataset
+            : DatasetOf(decoding.Model);
+    }
+
     /// <summary>The recipe of a trained model for a seed.</summary>
     public HyperfitRecipe RecipeFor(string model, long seed)
     {
-        if (KnownVariants.TryGetValue(model, out var variant))
+        if (Variant(model) is { } variant)
         {
-            return Recipe with { Variant = variant, Seed = seed };
+            return variant.Recipe with { Seed = seed };
         }
 
         var samples = SampleSweep!.Samples.Single(n => SweepModel(n) == model);
@@ -126,7 +167,8 @@ public sealed record ExperimentSpec
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })?.AsObject()
+            // Duplicate keys (two decodings or variants with one label) are an error, not "the last one wins".
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false })?.AsObject()
                    ?? throw new InvalidDataException($"{specFile}: expected a JSON object");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -159,9 +201,13 @@ public sealed record ExperimentSpec
         private static readonly string[] SweepKeys = ["samples", "max_updates", "context_set"];
         private static readonly string[] ContextKeys = ["file", "text_field", "context_tokens", "contexts"];
         private static readonly string[] AgreementKeys = ["models", "context_set"];
+        private static readonly string[] VariantKeys = ["data", "text_field", "variant", "recipe"];
+
+        /// <summary>Recipe keys a variant's overrides may not set: the data variant and the seeds have their own keys.</summary>
+        private static readonly string[] FixedRecipeKeys = ["variant", "seed"];
 
         private static readonly string[] DecodingKeys =
-            ["model", "strategy", "temperature", "top_k", "top_p", "repetition_penalty", "no_repeat_ngram_size", "citation_ngram", "block_citations"];
+            ["model", "strategy", "temperature", "top_k", "top_p", "repetition_penalty", "no_repeat_ngram_size", "citation_ngram", "block_citations", "dataset"];
 
         private readonly string _folder = Path.GetDirectoryName(file)!;
 
@@ -176,19 +222,17 @@ public sealed record ExperimentSpec
 
             var hyperfit = Obj(Required(root, "hyperfit", ""), "hyperfit");
             Keys(hyperfit, HyperfitKeys, "hyperfit.");
-            var data = PathOf(Required(hyperfit, "data", "hyperfit."), "hyperfit.data", directory: false);
+            var listed = hyperfit["variants"] is null or JsonArray;
+            // A list of variants hyperfits them all on hyperfit.data; an object's entries may bring their own data.
+            var data = listed || hyperfit["data"] is not null
+                ? PathOf(Required(hyperfit, "data", "hyperfit."), "hyperfit.data", directory: false)
+                : null;
             var textField = Str(hyperfit["text_field"], "hyperfit.text_field") ?? "text";
-            var recipe = ReadRecipe(hyperfit["recipe"]);
-            var variants = StrList(hyperfit["variants"], "hyperfit.variants") ?? ["hyperfitted"];
-            foreach (var v in variants)
-            {
-                if (!KnownVariants.ContainsKey(v))
-                {
-                    throw Error($"hyperfit.variants: unknown variant '{v}' (known: {string.Join(", ", KnownVariants.Keys)})");
-                }
-            }
-
-            Unique(variants, "hyperfit.variants");
+            var recipe = ReadRecipe(hyperfit["recipe"], "hyperfit.recipe", basis: null);
+            var hyperfitVariants = listed
+                ? ReadVariantList(hyperfit["variants"], new HyperfitDataset(data!, textField), recipe)
+                : ReadVariantObject(hyperfit["variants"], data is null ? null : new HyperfitDataset(data, textField), recipe);
+            var variants = hyperfitVariants.Select(v => v.Label).ToList();
 
             var sets = new List<ContextSetSpec>();
             var setsNode = Obj(Required(root, "context_sets", ""), "context_sets");
@@ -211,6 +255,11 @@ public sealed record ExperimentSpec
             SampleSweepSpec? sweep = null;
             if (hyperfit["sample_sweep"] is { } sweepNode)
             {
+                if (data is null)
+                {
+                    throw Error("hyperfit.sample_sweep: the sweep's models are hyperfitted on hyperfit.data, which is not set");
+                }
+
                 var o = Obj(sweepNode, "hyperfit.sample_sweep");
                 Keys(o, SweepKeys, "hyperfit.sample_sweep.");
                 var samples = IntList(Required(o, "samples", "hyperfit.sample_sweep."), "hyperfit.sample_sweep.samples", min: 1);
@@ -221,12 +270,18 @@ public sealed record ExperimentSpec
 
             var models = new HashSet<string>(StringComparer.Ordinal) { BaseModel };
             models.UnionWith(variants);
-            models.UnionWith(sweep?.Samples.Select(SweepModel) ?? []);
+            foreach (var sweepModel in sweep?.Samples.Select(SweepModel) ?? [])
+            {
+                if (!models.Add(sweepModel))
+                {
+                    throw Error($"hyperfit.variants.{sweepModel}: the label is the name of a hyperfit.sample_sweep model; choose another");
+                }
+            }
 
             var decoding = new List<DecodingSpec>();
             foreach (var (label, node) in Obj(Required(root, "decoding", ""), "decoding"))
             {
-                decoding.Add(ReadDecoding(label, node, models));
+                decoding.Add(ReadDecoding(label, node, models, variants));
             }
 
             var metrics = StrList(root["metrics"], "metrics") ?? ["text", "dataset", "model", "reference"];
@@ -276,10 +331,7 @@ public sealed record ExperimentSpec
                 throw Error($"side_by_side: unknown decoding '{l}' (decoding: {string.Join(", ", labels)})");
             }
 
-            sideBySide ??= new[]
-            {
-                decoding.FirstOrDefault(d => d.Model == BaseModel)?.Label, decoding.FirstOrDefault(d => d.Model != BaseModel)?.Label,
-            }.OfType<string>().ToList();
+            sideBySide ??= DefaultSideBySide(decoding);
 
             var maxPositions = Checkpoints.HfModelLoader.ReadConfig(baseModel).MaxPositions;
             foreach (var set in sets.Where(s => s.ContextTokens + 1 + newTokens > maxPositions))
@@ -298,7 +350,7 @@ public sealed record ExperimentSpec
                 HyperfitData = data,
                 HyperfitTextField = textField,
                 Recipe = recipe,
-                Variants = variants,
+                HyperfitVariants = hyperfitVariants,
                 SampleSweep = sweep,
                 ContextSets = sets,
                 Decoding = decoding,
@@ -309,31 +361,138 @@ public sealed record ExperimentSpec
                 BatchSize = Int(root["batch_size"], "batch_size", min: 1) ?? 8,
                 SamplesPerSet = Int(root["samples_per_set"], "samples_per_set", min: 0) ?? 3,
                 SideBySide = sideBySide,
-                Device = Str(root["device"], "device") ?? "cpu",
+                Device = Device(Str(root["device"], "device") ?? "cpu"),
             };
         }
 
-        private HyperfitRecipe ReadRecipe(JsonNode? node)
+        /// <summary>The samples show what the tables compare: the base model's plain greedy decoding, the first sampling
+        /// one (§4's top-p baseline), the first trained model's plain greedy one and the first citation-blocked one, in spec
+        /// order (whichever exist).</summary>
+        private static List<string> DefaultSideBySide(List<DecodingSpec> decoding)
+        {
+            DecodingSpec?[] picks =
+            [
+                decoding.FirstOrDefault(d => d.Model == BaseModel && ExperimentTables.PlainGreedy(d)) ?? decoding.FirstOrDefault(d => d.Model == BaseModel),
+                decoding.FirstOrDefault(d => d.Config.Strategy == DecodingStrategy.Sample),
+                decoding.FirstOrDefault(d => d.Model != BaseModel && ExperimentTables.PlainGreedy(d)) ?? decoding.FirstOrDefault(d => d.Model != BaseModel),
+                decoding.FirstOrDefault(d => d.BlockCitations),
+            ];
+            var chosen = picks.OfType<DecodingSpec>().ToHashSet();
+            return [.. decoding.Where(chosen.Contains).Select(d => d.Label)];
+        }
+
+        /// <summary>The device, checked now (CUDA where this build or machine has none is refused before any step runs).</summary>
+        private string Device(string name)
+        {
+            try
+            {
+                Runtime.ComputeDevice.Resolve(name);
+                return name;
+            }
+            catch (FieldException e)
+            {
+                throw Error(SpecKeys.Describe(e));
+            }
+        }
+
+        /// <summary>A recipe file (over the paper's preset) or an object of overrides over <paramref name="basis"/>
+        /// (null: the paper's preset).</summary>
+        private HyperfitRecipe ReadRecipe(JsonNode? node, string key, HyperfitRecipe? basis)
         {
             try
             {
                 var recipe = node switch
                 {
-                    null => HyperfitRecipe.Paper,
+                    null => basis ?? HyperfitRecipe.Paper,
                     JsonValue v when v.GetValueKind() == JsonValueKind.String =>
-                        HyperfitRecipe.Load(PathOf(v, "hyperfit.recipe", directory: false)),
-                    JsonObject o => HyperfitRecipe.Parse(o.ToJsonString(), $"{file}: hyperfit.recipe"),
-                    _ => throw Error($"hyperfit.recipe must be a path (string) or an object of recipe overrides (got {Kind(node)})"),
+                        HyperfitRecipe.Load(PathOf(v, key, directory: false)),
+                    JsonObject o => HyperfitRecipe.Parse(o.ToJsonString(), $"{file}: {key}", basis),
+                    _ => throw Error($"{key} must be a path (string) or an object of recipe overrides (got {Kind(node)})"),
                 };
                 return recipe.Validate();
             }
-            catch (ArgumentException e)
+            catch (FieldException e)
             {
-                throw Error($"hyperfit.recipe: {e.Message}");
+                throw Error(SpecKeys.Describe(e, new Dictionary<string, string> { ["recipe"] = key }));
             }
         }
 
-        private DecodingSpec ReadDecoding(string label, JsonNode? node, HashSet<string> models)
+        /// <summary><c>hyperfit.variants</c> as a list of data-variant names (default: <c>["hyperfitted"]</c>), each
+        /// hyperfitted on <c>hyperfit.data</c> with the spec's recipe.</summary>
+        private List<HyperfitVariantSpec> ReadVariantList(JsonNode? node, HyperfitDataset data, HyperfitRecipe recipe)
+        {
+            var names = StrList(node, "hyperfit.variants") ?? ["hyperfitted"];
+            foreach (var v in names.Where(v => !KnownVariants.ContainsKey(v)))
+            {
+                throw Error($"hyperfit.variants: unknown variant '{v}' (known: {string.Join(", ", KnownVariants.Keys)})");
+            }
+
+            Unique(names, "hyperfit.variants");
+            return [.. names.Select(v => new HyperfitVariantSpec(v, data, recipe with { Variant = KnownVariants[v] }))];
+        }
+
+        /// <summary>
+        /// <c>hyperfit.variants</c> as an object of labelled variants (§6.2: one model per type of data). Each entry
+        /// may set <c>data</c> and <c>text_field</c> (default: <c>hyperfit.data</c> / <c>hyperfit.text_field</c>),
+        /// <c>variant</c> (the data variant; default: the label when the label is a data variant's name, else
+        /// <c>hyperfitted</c>) and <c>recipe</c> (overrides over <c>hyperfit.recipe</c>, or a recipe file).
+        /// </summary>
+        private List<HyperfitVariantSpec> ReadVariantObject(JsonNode? node, HyperfitDataset? shared, HyperfitRecipe recipe)
+        {
+            var entries = node as JsonObject
+                ?? throw Error($"key 'hyperfit.variants' must be a list of variant names or an object of labelled variants (got {Kind(node)})");
+            if (shared is null && entries.Count == 0)
+            {
+                throw Error("hyperfit: no hyperfitting data (set hyperfit.data, or list variants with their own data under hyperfit.variants)");
+            }
+
+            var result = new List<HyperfitVariantSpec>();
+            foreach (var (label, entry) in entries)
+            {
+                var where = $"hyperfit.variants.{label}";
+                if (label.Length == 0 || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                {
+                    throw Error($"{where}: a variant label must be ASCII letters, digits, '_' or '-' (it names steps and figure files)");
+                }
+
+                if (label == BaseModel)
+                {
+                    throw Error($"{where}: '{BaseModel}' is the base model's name; choose another label");
+                }
+
+                var o = Obj(entry, where);
+                Keys(o, VariantKeys, where + ".");
+                var file = o["data"] is { } d ? PathOf(d, where + ".data", directory: false)
+                    : shared?.File ?? throw Error($"{where}: no data (set {where}.data or hyperfit.data)");
+                var textField = Str(o["text_field"], where + ".text_field") ?? shared?.TextField ?? "text";
+                var named = Str(o["variant"], where + ".variant");
+                var dataVariant = named ?? (KnownVariants.ContainsKey(label) ? label : "hyperfitted");
+                if (!KnownVariants.TryGetValue(dataVariant, out var variant))
+                {
+                    throw Error($"{where}.variant: unknown variant '{dataVariant}' (known: {string.Join(", ", KnownVariants.Keys)})");
+                }
+
+                if (KnownVariants.ContainsKey(label) && dataVariant != label)
+                {
+                    throw Error($"{where}.variant: the label '{label}' names a data variant, so its variant must be '{label}' (got '{dataVariant}'); choose another label");
+                }
+
+                if (o["recipe"] is JsonObject overrides)
+                {
+                    foreach (var fixedKey in FixedRecipeKeys.Where(overrides.ContainsKey))
+                    {
+                        throw Error($"{where}.recipe: '{fixedKey}' is set by {(fixedKey == "seed" ? "seeds" : where + ".variant")}, not by the recipe");
+                    }
+                }
+
+                result.Add(new HyperfitVariantSpec(label, new HyperfitDataset(file, textField),
+                    ReadRecipe(o["recipe"], where + ".recipe", recipe) with { Variant = variant }));
+            }
+
+            return result;
+        }
+
+        private DecodingSpec ReadDecoding(string label, JsonNode? node, HashSet<string> models, List<string> variants)
         {
             var where = $"decoding.{label}";
             var o = Obj(node, where);
@@ -365,13 +524,24 @@ public sealed record ExperimentSpec
             {
                 config.Validate();
             }
-            catch (ArgumentException e)
+            catch (FieldException e)
             {
-                throw Error($"{where}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
+                throw Error(SpecKeys.Describe(e, new Dictionary<string, string> { ["decoding"] = label }));
             }
 
             var block = o["block_citations"] is { } b ? Bool(b, where + ".block_citations") : false;
-            return new DecodingSpec(label, model, config, block);
+            var dataset = Str(o["dataset"], where + ".dataset");
+            if (dataset is not null && model != BaseModel)
+            {
+                throw Error($"{where}.dataset: only base-model decodings choose their dataset; '{model}' is compared with the data it was hyperfitted on");
+            }
+
+            if (dataset is not null && !variants.Contains(dataset))
+            {
+                throw Error($"{where}.dataset: unknown variant '{dataset}' (hyperfit.variants: {string.Join(", ", variants)})");
+            }
+
+            return new DecodingSpec(label, model, config, block) { Dataset = dataset };
         }
 
         private string? SetLabel(JsonNode? node, string key, List<ContextSetSpec> sets)

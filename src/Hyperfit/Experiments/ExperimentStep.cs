@@ -5,7 +5,7 @@ namespace Hyperfit.Experiments;
 /// <summary>What kind of work a step does (used by the report to find its outputs).</summary>
 public enum StepKind
 {
-    /// <summary>Tokenize the hyperfitting data (input_ids JSONL) for citation blocking and dataset metrics.</summary>
+    /// <summary>Tokenize one hyperfitting dataset (input_ids JSONL) for citation blocking and dataset metrics.</summary>
     TokenizeData,
 
     /// <summary>Tokenize a context set: contexts + original continuations (generation-format JSONL).</summary>
@@ -32,8 +32,8 @@ public enum StepKind
 
 /// <summary>One node of the experiment DAG. Its outputs go to <c>OUT/steps/&lt;Name&gt;/</c>; <see cref="Inputs"/>
 /// (plus the input hashes of <see cref="DependsOn"/>) decide whether a finished step can be reused.</summary>
-/// <param name="Run">Does the work, given the step's (empty) output folder.</param>
-public sealed record ExperimentStep(string Name, StepKind Kind, IReadOnlyList<string> DependsOn, JsonObject Inputs, Action<string> Run)
+/// <param name="Run">Does the work into the step's folder (<see cref="StepRun"/>).</param>
+public sealed record ExperimentStep(string Name, StepKind Kind, IReadOnlyList<string> DependsOn, JsonObject Inputs, Action<StepRun> Run)
 {
     /// <summary>Report lookup keys: context set, decoding label, model, seed (those that apply).</summary>
     public string? ContextSet { get; init; }

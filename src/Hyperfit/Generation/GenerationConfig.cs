@@ -43,43 +43,43 @@ public sealed record GenerationConfig
     /// <summary>The paper's nucleus-sampling baseline (§4).</summary>
     public static GenerationConfig NucleusBaseline { get; } = new() { Strategy = DecodingStrategy.Sample };
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>Throws a <see cref="FieldException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         var c = CultureInfo.InvariantCulture;
         if (MaxNewTokens < 1)
         {
-            throw new ArgumentException(string.Create(c, $"new tokens must be at least 1 (got {MaxNewTokens})"), nameof(MaxNewTokens));
+            throw new FieldException(Fields.MaxNewTokens, string.Create(c, $"max_new_tokens must be at least 1 (got {MaxNewTokens})"));
         }
 
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
         {
-            throw new ArgumentException(string.Create(c, $"temperature must be > 0 (got {Temperature})"), nameof(Temperature));
+            throw new FieldException(Fields.Temperature, string.Create(c, $"temperature must be > 0 (got {Temperature})"));
         }
 
         if (TopK < 0)
         {
-            throw new ArgumentException(string.Create(c, $"top-k must be >= 0 (got {TopK})"), nameof(TopK));
+            throw new FieldException(Fields.TopK, string.Create(c, $"top_k must be >= 0 (got {TopK})"));
         }
 
         if (!(TopP > 0 && TopP <= 1))
         {
-            throw new ArgumentException(string.Create(c, $"top-p must be in (0, 1] (got {TopP})"), nameof(TopP));
+            throw new FieldException(Fields.TopP, string.Create(c, $"top_p must be in (0, 1] (got {TopP})"));
         }
 
         if (!(RepetitionPenalty > 0) || double.IsInfinity(RepetitionPenalty))
         {
-            throw new ArgumentException(string.Create(c, $"repetition penalty must be > 0 (got {RepetitionPenalty})"), nameof(RepetitionPenalty));
+            throw new FieldException(Fields.RepetitionPenalty, string.Create(c, $"repetition_penalty must be > 0 (got {RepetitionPenalty})"));
         }
 
         if (NoRepeatNgramSize < 0)
         {
-            throw new ArgumentException(string.Create(c, $"no-repeat-ngram must be >= 0 (got {NoRepeatNgramSize})"), nameof(NoRepeatNgramSize));
+            throw new FieldException(Fields.NoRepeatNgramSize, string.Create(c, $"no_repeat_ngram_size must be >= 0 (got {NoRepeatNgramSize})"));
         }
 
         if (CitationNgram < 1)
         {
-            throw new ArgumentException(string.Create(c, $"citation n-gram must be at least 1 (got {CitationNgram})"), nameof(CitationNgram));
+            throw new FieldException(Fields.CitationNgram, string.Create(c, $"citation_ngram must be at least 1 (got {CitationNgram})"));
         }
     }
 }

@@ -89,10 +89,12 @@ public sealed class TextGenerator
         var newTokens = _config.MaxNewTokens;
         var total = contextLength + newTokens;
         var maxPositions = _model.Config.MaxPositions;
-        if (total > maxPositions)
+        // The last new token is never fed back, so it needs no position (how transformers' generate() fills an
+        // ImageGPT image of n_positions pixels after its start token).
+        if (total - 1 > maxPositions)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"context ({contextLength} tokens) + new tokens ({newTokens}) = {total} exceeds the model's max positions ({maxPositions})"), nameof(contexts));
+                $"context ({contextLength} tokens) + new tokens ({newTokens}) = {total} exceeds the model's max positions ({maxPositions}) by more than the last token, which is never fed back"), nameof(contexts));
         }
 
         var device = _model.parameters().FirstOrDefault()?.device ?? CPU; // a parameterless (test) model runs on the CPU

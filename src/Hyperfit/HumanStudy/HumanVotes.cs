@@ -47,7 +47,7 @@ public sealed record HumanVotes(
                 Path.TrimEndingDirectorySeparator(Path.GetFullPath(RunDirectory)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)), StringComparison.Ordinal))
         {
             throw new InvalidDataException(
-                $"{StudyDir}: the study was built from the run in {RunDirectory}, not {Path.GetFullPath(runDirectory)}; pass that folder as --out");
+                $"{StudyDir}: the study was built from the run in {RunDirectory}, not {Path.GetFullPath(runDirectory)}; run the spec with that folder as its output");
         }
 
         void Require(string what, IEnumerable<string> used, IReadOnlyCollection<string> known)

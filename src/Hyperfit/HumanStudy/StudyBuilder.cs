@@ -130,19 +130,10 @@ public static class StudyBuilder
             throw new InvalidDataException($"{run}: not a 'hyperfit run' output folder (no {ExperimentRunner.SpecFile})");
         }
 
-        JsonObject stored;
-        try
-        {
-            stored = JsonNode.Parse(File.ReadAllText(specPath))?.AsObject() ?? throw new InvalidDataException($"{specPath}: empty");
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{specPath}: invalid JSON ({e.Message.Split('\n')[0]})", e);
-        }
-
-        var specFile = (string?)stored["spec_file"] ?? throw new InvalidDataException($"{specPath}: no spec_file");
-        var specHash = (string?)stored["spec_hash"] ?? throw new InvalidDataException($"{specPath}: no spec_hash");
-        var spec = ExperimentSpec.Parse(stored["spec"]?.ToJsonString() ?? throw new InvalidDataException($"{specPath}: no spec"), specFile);
+        var stored = IO.StrictJson.Read(specPath, ExperimentJsonContext.Default.SpecRecord);
+        var specFile = stored.SpecFile;
+        var specHash = stored.SpecHash;
+        var spec = ExperimentSpec.Parse(stored.Spec.ToJsonString(), specFile);
         var plan = ExperimentPlan.Build(spec, run);
 
         var labels = spec.Decoding.Select(d => d.Label).ToList(); // the §6.3 sweep's greedy runs are not study material
@@ -234,17 +225,17 @@ public static class StudyBuilder
 
     private static (List<Context> List, Dictionary<string, Context> ByIds) ReadReferences(string set, string file, List<StudyInputFile> inputs, string? fingerprint = null)
     {
-        var records = GenerationRecordReader.Read(file);
+        var records = Generation.GenerationsFile.Read(file);
         inputs.Add(Input("reference", set, file));
         var list = new List<Context>();
         var byIds = new Dictionary<string, Context>(StringComparer.Ordinal);
         foreach (var r in records)
         {
             CheckTokenizer(r, file, fingerprint);
-            var context = new Context(set, list.Count, r.ContextIds, r.ContinuationIds, r.SourceLine ?? r.Line, file);
+            var context = new Context(set, list.Count, r.ContextIds, r.ContinuationIds, r.Line ?? r.FileLine, file);
             if (!byIds.TryAdd(Key(r.ContextIds), context))
             {
-                throw new InvalidDataException(string.Create(Inv, $"{file}:{r.Line}: the same context ids appear twice in the reference file"));
+                throw new InvalidDataException(string.Create(Inv, $"{file}:{r.FileLine}: the same context ids appear twice in the reference file"));
             }
 
             list.Add(context);
@@ -256,7 +247,7 @@ public static class StudyBuilder
     private static List<Continuation> ReadGenerations(string comparison, string model, long seed, string file,
         Dictionary<string, (List<Context> List, Dictionary<string, Context> ByIds)> contexts, List<StudyInputFile> inputs, string? fingerprint = null)
     {
-        var records = GenerationRecordReader.Read(file);
+        var records = Generation.GenerationsFile.Read(file);
         inputs.Add(Input("generations", comparison, file));
         var found = new Dictionary<Context, Continuation>();
         foreach (var r in records)
@@ -264,10 +255,10 @@ public static class StudyBuilder
             CheckTokenizer(r, file, fingerprint);
             var key = Key(r.ContextIds);
             var context = contexts.Values.Select(c => c.ByIds.GetValueOrDefault(key)).FirstOrDefault(c => c is not null)
-                          ?? throw new InvalidDataException(string.Create(Inv, $"{file}:{r.Line}: its context matches no context of the reference file(s)"));
+                          ?? throw new InvalidDataException(string.Create(Inv, $"{file}:{r.FileLine}: its context matches no context of the reference file(s)"));
             if (!found.TryAdd(context, new Continuation(comparison, model, seed, context, r.ContinuationIds)))
             {
-                throw new InvalidDataException(string.Create(Inv, $"{file}:{r.Line}: a second continuation of context {context.Index + 1} of set '{context.Set}'"));
+                throw new InvalidDataException(string.Create(Inv, $"{file}:{r.FileLine}: a second continuation of context {context.Index + 1} of set '{context.Set}'"));
             }
         }
 
@@ -285,12 +276,12 @@ public static class StudyBuilder
         return [.. found.Values.OrderBy(c => c.Context.Set, StringComparer.Ordinal).ThenBy(c => c.Context.Index)];
     }
 
-    private static void CheckTokenizer(GenerationRecord record, string file, string? fingerprint)
+    private static void CheckTokenizer(Generation.GenerationLine record, string file, string? fingerprint)
     {
         if (fingerprint is not null && record.Tokenizer is not null && record.Tokenizer != fingerprint)
         {
             throw new InvalidDataException(string.Create(Inv,
-                $"{file}:{record.Line}: made with tokenizer {record.Tokenizer}, but the given model folder's tokenizer is {fingerprint}"));
+                $"{file}:{record.FileLine}: made with tokenizer {record.Tokenizer}, but the given model folder's tokenizer is {fingerprint}"));
         }
     }
 
@@ -336,7 +327,8 @@ public static class StudyBuilder
             throw new IOException($"{directory}: is a file, not a study folder");
         }
 
-        Directory.CreateDirectory(directory);
+        using var folderLock = IO.OutputLock.Acquire(directory, "hyperfit annotate build"); // not while a server shares the study
+        folderLock.RemoveDebris();
         using var connection = StudyDatabase.Open(directory, create: true);
         try
         {

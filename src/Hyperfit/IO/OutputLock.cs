@@ -18,12 +18,18 @@ public sealed partial class OutputLock : IDisposable
     public const string OwnerFileName = ".hyperfit.lock.owner";
 
     private readonly FileStream _stream;
+    private readonly string _ownerFile;
 
-    private OutputLock(string directory, FileStream stream, bool exclusive)
+    /// <summary>Null for a folder's lock; the locked files' names for <see cref="AcquireFile"/>.</summary>
+    private readonly IReadOnlyList<string>? _files;
+
+    private OutputLock(string directory, FileStream stream, bool exclusive, string ownerFile, IReadOnlyList<string>? files)
     {
         Directory = directory;
         _stream = stream;
         Exclusive = exclusive;
+        _ownerFile = ownerFile;
+        _files = files;
     }
 
     /// <summary>The locked folder (full path).</summary>
@@ -39,6 +45,47 @@ public sealed partial class OutputLock : IDisposable
     /// <summary>Takes the folder's shared lock: compatible with other shared holders, not with an exclusive one.</summary>
     public static OutputLock AcquireShared(string directory, string purpose) => Take(directory, purpose, exclusive: false);
 
+    /// <summary>
+    /// One writer per output file, for jobs that write a file into a folder they do not own (<c>generate --out
+    /// FILE.jsonl</c>, <c>evaluate --out metrics.json</c>): an exclusive lock on <c>.NAME.hyperfit.lock</c> beside the
+    /// file (creating its folder), so two writers of one file are refused while writers of other files in the same
+    /// folder are not. <paramref name="companions"/> are further files the job writes under the same lock (metrics.md).
+    /// </summary>
+    /// <exception cref="IOException">Another process writes the file, or the path is a folder.</exception>
+    public static OutputLock AcquireFile(string path, string purpose, params string[] companions)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(companions);
+        var full = Path.GetFullPath(path);
+        if (System.IO.Directory.Exists(full))
+        {
+            throw new IOException($"{path}: is a folder, not a file");
+        }
+
+        var folder = Path.GetDirectoryName(full)!;
+        if (File.Exists(folder))
+        {
+            throw new IOException($"{Path.GetDirectoryName(path)}: is a file, not a folder");
+        }
+
+        System.IO.Directory.CreateDirectory(folder);
+        var name = Path.GetFileName(full);
+        var lockPath = Path.Combine(folder, $".{name}{FileName}");
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"{path}: being written by another Hyperfit process ({Holder(lockPath + ".owner")}); wait for it to finish or stop it", e);
+        }
+
+        var owner = lockPath + ".owner";
+        WriteOwner(owner, purpose);
+        return new OutputLock(folder, stream, exclusive: true, owner, [name, .. companions.Select(Path.GetFileName).OfType<string>()]);
+    }
+
     /// <summary>Deletes the temporary files and folders of interrupted atomic writes under the folder (recursively) and
     /// returns their paths. Only with the exclusive lock: then no live writer can own them.</summary>
     public IReadOnlyList<string> RemoveDebris()
@@ -49,7 +96,10 @@ public sealed partial class OutputLock : IDisposable
         }
 
         var removed = new List<string>();
-        foreach (var entry in new DirectoryInfo(Directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).ToList())
+        var entries = _files is null
+            ? new DirectoryInfo(Directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).ToList()
+            : [.. new DirectoryInfo(Directory).EnumerateFileSystemInfos("*", SearchOption.TopDirectoryOnly).Where(e => _files.Any(f => IsDebrisOf(e.Name, f)))];
+        foreach (var entry in entries)
         {
             if (!IsDebris(entry.Name) || !entry.Exists)
             {
@@ -76,13 +126,17 @@ public sealed partial class OutputLock : IDisposable
     /// is not debris (the resumable fallback of an interrupted checkpoint swap).</summary>
     public static bool IsDebris(string name) => DebrisName().IsMatch(name);
 
+    /// <summary>A temporary file of an atomic write of <paramref name="file"/> (<c>.FILE.PID.tmp</c>, <c>.FILE.GUID.tmp</c>).</summary>
+    private static bool IsDebrisOf(string name, string file) =>
+        name.StartsWith($".{file}.", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal) && IsDebris(name);
+
     public void Dispose()
     {
         if (Exclusive)
         {
             try
             {
-                File.Delete(Path.Combine(Directory, OwnerFileName));
+                File.Delete(_ownerFile);
             }
             catch (IOException)
             {
@@ -111,25 +165,29 @@ public sealed partial class OutputLock : IDisposable
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new IOException($"{directory}: in use by another Hyperfit process ({Holder(full)}); wait for it to finish or stop it", e);
+            throw new IOException($"{directory}: in use by another Hyperfit process ({Holder(Path.Combine(full, OwnerFileName))}); wait for it to finish or stop it", e);
         }
 
+        var owner = Path.Combine(full, OwnerFileName);
         if (exclusive)
         {
-            File.WriteAllText(Path.Combine(full, OwnerFileName), string.Create(CultureInfo.InvariantCulture,
-                $"pid {Environment.ProcessId}: {purpose}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC\n"));
+            WriteOwner(owner, purpose);
         }
 
-        return new OutputLock(full, stream, exclusive);
+        return new OutputLock(full, stream, exclusive, owner, files: null);
     }
+
+    private static void WriteOwner(string path, string purpose) =>
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId}: {purpose}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC\n"));
 
     /// <summary>The exclusive holder's line, if its process is alive (a shared holder writes none, and a crashed
     /// exclusive holder's line is stale).</summary>
-    private static string Holder(string directory)
+    private static string Holder(string ownerFile)
     {
         try
         {
-            var owner = File.ReadAllText(Path.Combine(directory, OwnerFileName)).Trim();
+            var owner = File.ReadAllText(ownerFile).Trim();
             var match = OwnerPid().Match(owner);
             return match.Success && IsAlive(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)) ? owner : "a shared holder such as 'hyperfit annotate serve'";
         }

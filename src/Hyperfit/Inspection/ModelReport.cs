@@ -1,6 +1,7 @@
 namespace Hyperfit.Inspection;
 
-/// <summary>What <c>hyperfit inspect</c> shows about a model folder.</summary>
+/// <summary>What <c>hyperfit inspect</c> shows about a model folder. The tokenizer fields are null when the folder
+/// has no tokenizer files (weights and config only).</summary>
 public sealed record ModelReport(
     string Directory,
     string Architecture,
@@ -14,13 +15,13 @@ public sealed record ModelReport(
     bool TiedEmbeddings,
     IReadOnlyList<string> WeightFiles,
     long WeightBytes,
-    string TokenizerKind,
-    int TokenizerVocabSize,
-    IReadOnlyDictionary<string, int> SpecialTokens,
+    string? TokenizerKind,
+    int? TokenizerVocabSize,
+    IReadOnlyDictionary<string, int>? SpecialTokens,
     int? BosTokenId,
-    IReadOnlyList<int> EosTokenIds,
-    bool AddBosToken,
-    string SampleText,
-    IReadOnlyList<int> SampleIds,
-    IReadOnlyList<string> SampleTokens,
-    string SampleDecoded);
+    IReadOnlyList<int>? EosTokenIds,
+    bool? AddBosToken,
+    string? SampleText,
+    IReadOnlyList<int>? SampleIds,
+    IReadOnlyList<string>? SampleTokens,
+    string? SampleDecoded);

@@ -124,4 +124,36 @@ public abstract class CausalLM : nn.Module<CausalLMInput, Tensor>
 
     /// <summary>Logits for (B, T) ids with no mask and no cache.</summary>
     public Tensor forward(Tensor inputIds) => forward(new CausalLMInput(inputIds));
+
+    /// <summary>The forward pass with every hidden state (Hugging Face's <c>output_hidden_states=True</c>), always
+    /// through the module graph. Gradients flow through the returned tensors when enabled.</summary>
+    /// <exception cref="NotSupportedException">The model does not expose hidden states.</exception>
+    public CausalLMOutput ForwardWithHiddenStates(CausalLMInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var hiddenStates = new List<Tensor>();
+        try
+        {
+            return new CausalLMOutput(ForwardCollecting(input, hiddenStates), hiddenStates);
+        }
+        catch
+        {
+            hiddenStates.ForEach(h => h.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>The module-graph forward; adds each hidden state to <paramref name="hiddenStates"/> when given (the
+    /// embeddings' output, then every layer's, the last one after the final norm, as transformers does).</summary>
+    protected virtual Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates) =>
+        throw new NotSupportedException($"{GetType().Name} does not expose hidden states");
+
+    /// <summary>The rotary embedding's <c>inv_freq</c> (head_dim / 2, float32) after any <c>rope_scaling</c>, as
+    /// transformers' <c>rotary_emb.inv_freq</c>; null for families with learned positions (GPT-2).</summary>
+    public virtual Tensor? RotaryInverseFrequencies() => null;
+
+    /// <summary>The rotary cos and sin for (B, T) position ids, each (B, T, head_dim) float32 in transformers'
+    /// layout (<c>cat(freqs, freqs)</c>, unsigned sin), as <c>rotary_emb(x, position_ids)</c> returns them; null for
+    /// families with learned positions (GPT-2).</summary>
+    public virtual (Tensor Cos, Tensor Sin)? RotaryCosSin(Tensor positionIds) => null;
 }

@@ -15,7 +15,7 @@ public sealed record ModelBlueprint(
         "tiny" => new(family, vocabSize, 64, 2, 4, 4, 176, 512),
         "small" => new(family, vocabSize, 256, 4, 8, 8, 688, 1024),
         "base" => new(family, vocabSize, 512, 6, 8, 8, 1376, 1024),
-        _ => throw new ArgumentException($"--preset {preset}: expected tiny, small or base"),
+        _ => throw new FieldException(Fields.Preset, $"preset {preset}: expected tiny, small or base"),
     };
 
     /// <summary>config.json content in the family's own field names.</summary>
@@ -57,7 +57,26 @@ public sealed record ModelBlueprint(
                 ["tie_word_embeddings"] = TieWordEmbeddings,
                 ["initializer_range"] = 0.02,
             },
-            _ => throw new ArgumentException($"--arch {Family}: expected llama, qwen2 or gpt2"),
+            // ImageGPT: VocabSize counts the clusters plus the start token; the head has VocabSize − 1 rows.
+            "imagegpt" => new JsonObject
+            {
+                ["architectures"] = new JsonArray("ImageGPTForCausalImageModeling"),
+                ["model_type"] = "imagegpt",
+                ["vocab_size"] = VocabSize,
+                ["n_embd"] = HiddenSize,
+                ["n_layer"] = Layers,
+                ["n_head"] = Heads,
+                ["n_inner"] = IntermediateSize,
+                ["n_positions"] = MaxPositions,
+                ["layer_norm_epsilon"] = 1e-5,
+                ["activation_function"] = "quick_gelu",
+                ["tie_word_embeddings"] = false,
+                ["initializer_range"] = 0.02,
+                ["resid_pdrop"] = 0.0,
+                ["embd_pdrop"] = 0.0,
+                ["attn_pdrop"] = 0.0,
+            },
+            _ => throw new FieldException(Fields.Architecture, $"arch {Family}: expected llama, qwen2 or gpt2"),
         };
         if (BosTokenId is { } bos)
         {

@@ -7,8 +7,8 @@ namespace Hyperfit.Models;
 public static class ModelInitializer
 {
     /// <summary>Matrices and embeddings ~ N(0, <paramref name="std"/>) (config <c>initializer_range</c>, 0.02 by
-    /// default); norm weights 1; biases 0. GPT-2's residual projections (<c>c_proj</c>) get std/√(2·layers), as in
-    /// GPT-2's paper and transformers. Deterministic for a seed.</summary>
+    /// default); norm weights 1; biases 0. GPT-2's and ImageGPT's residual projections (<c>c_proj</c>) get std/√(2·layers),
+    /// as in GPT-2's paper and transformers. Deterministic for a seed.</summary>
     public static void Initialize(CausalLM model, long seed, double std = 0.02)
     {
         using var generator = new Generator((ulong)seed);
@@ -18,7 +18,7 @@ public static class ModelInitializer
         {
             if (p.dim() >= 2)
             {
-                var s = model is GPT2.GPT2LMHeadModel && name.EndsWith("c_proj.weight", StringComparison.Ordinal) ? residualStd : std;
+                var s = model is GPT2.GPT2LMHeadModel or ImageGPT.ImageGPTForCausalImageModeling && name.EndsWith("c_proj.weight", StringComparison.Ordinal) ? residualStd : std;
                 using var drawn = normal(0, s, p.shape, float32, generator: generator);
                 p.copy_(drawn);
             }

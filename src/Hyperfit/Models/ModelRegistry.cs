@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hyperfit.Models.GPT2;
+using Hyperfit.Models.ImageGPT;
 using Hyperfit.Models.Llama;
 using Hyperfit.Models.Qwen2;
 
@@ -18,6 +19,7 @@ public static class ModelRegistry
         ["MistralForCausalLM"] = new(LlamaConfig.FromJson, (c, o) => new LlamaForCausalLM((LlamaConfig)c, o)),
         ["Qwen2ForCausalLM"] = new(Qwen2Config.FromJson, (c, o) => new Qwen2ForCausalLM((LlamaConfig)c, o)),
         ["GPT2LMHeadModel"] = new(GPT2Config.FromJson, (c, o) => new GPT2LMHeadModel((GPT2Config)c, o)),
+        ["ImageGPTForCausalImageModeling"] = new(ImageGPTConfig.FromJson, (c, o) => new ImageGPTForCausalImageModeling((ImageGPTConfig)c, o)),
     };
 
     public static IReadOnlyCollection<string> SupportedArchitectures => Families.Keys;
@@ -59,9 +61,10 @@ public static class ModelRegistry
             "mistral" => "MistralForCausalLM",
             "qwen2" => "Qwen2ForCausalLM",
             "gpt2" => "GPT2LMHeadModel",
+            "imagegpt" => "ImageGPTForCausalImageModeling",
             null => throw new ModelConfigException("config has neither 'architectures' nor 'model_type'"),
             _ => throw new ModelConfigException(
-                $"model_type '{modelType}' is not supported (supported: llama, mistral, qwen2, gpt2)"),
+                $"model_type '{modelType}' is not supported (supported: llama, mistral, qwen2, gpt2, imagegpt)"),
         };
     }
 }

@@ -34,6 +34,7 @@ internal static class PlotFile
     public static void LegendBelow(Plot plot)
     {
         plot.Legend.FontSize = LegendSize;
+        plot.Legend.TightHorizontalWrapping = true;
         plot.ShowLegend(Edge.Bottom);
     }
 

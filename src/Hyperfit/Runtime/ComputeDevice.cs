@@ -2,7 +2,7 @@ using TorchSharp;
 
 namespace Hyperfit.Runtime;
 
-/// <summary>Parses the <c>--device cpu|cuda|cuda:N|auto</c> option every computing command takes.</summary>
+/// <summary>Parses the compute device every computing job takes (<c>cpu|cuda|cuda:N|auto</c>; the CLI's <c>--device</c>).</summary>
 public static class ComputeDevice
 {
     /// <summary>Resolves a device name; <c>auto</c> picks CUDA when this build and machine have it.</summary>
@@ -25,13 +25,13 @@ public static class ComputeDevice
         {
             if (!torch.cuda.is_available())
             {
-                throw new ArgumentException(
-                    $"--device {name}: CUDA is not available (this build uses TorchSharp-cpu; rebuild with -p:HyperfitTorchBackend=cuda on a machine with an NVIDIA GPU)");
+                throw new FieldException(Fields.Device,
+                    $"device {name}: CUDA is not available (this build uses TorchSharp-cpu; rebuild with -p:HyperfitTorchBackend=cuda on a machine with an NVIDIA GPU)");
             }
 
             return torch.device(normalized);
         }
 
-        throw new ArgumentException($"--device {name}: expected cpu, cuda, cuda:N or auto");
+        throw new FieldException(Fields.Device, $"device {name}: expected cpu, cuda, cuda:N or auto");
     }
 }

@@ -4,145 +4,78 @@ using System.Runtime.InteropServices;
 namespace Hyperfit.Runtime;
 
 /// <summary>
-/// Makes TorchSharp's native library load on hosts whose libstdc++ predates GCC 13 (Debian 12: GLIBCXX_3.4.30).
+/// Checks, before TorchSharp loads, that its native library will load on this host, and says why not if it will not.
 /// </summary>
 /// <remarks>
-/// This is the project's one fix for that problem (see docs/torchsharp-on-debian12.md). Before TorchSharp
-/// initialises, it asks the process's own libstdc++ whether it defines
-/// <c>std::ios_base_library_init()@GLIBCXX_3.4.32</c>. If it does, nothing happens. If it does not, every
-/// <c>libLibTorchSharp.so</c> next to TorchSharp.dll gets its GLIBCXX_3.4.32 requirement marked weak
-/// (<see cref="ElfVersionNeedPatcher"/>), written atomically (temp file + rename). The patched file still
-/// works on new hosts, so the change is harmless if the build folder moves to another machine.
+/// TorchSharp 0.107's <c>libLibTorchSharp.so</c> requires <c>GLIBCXX_3.4.32</c> (GCC 13); Debian 12's libstdc++ stops at
+/// 3.4.30. Hyperfit's build copies the file into its output with that requirement marked weak
+/// (<see cref="TorchSharpNativeAdapter"/>, build/TorchSharpNative.targets). At run time nothing is written: this class
+/// only reads. On a host whose libstdc++ has the version it does nothing at all. See docs/torchsharp-on-debian12.md.
 /// </remarks>
-public static partial class LibStdCxxCompat
+public static class LibStdCxxCompat
 {
-    public const string LibraryName = "libstdc++.so.6";
-    public const string RequiredVersion = "GLIBCXX_3.4.32";
-    public const string VersionSymbol = "_ZSt21ios_base_library_initv";
     public const string TorchSharpNativeFile = "libLibTorchSharp.so";
 
     private static readonly Lock Gate = new();
-    private static bool s_done;
-    private static IOException? s_failure;
-
-    /// <summary>Files patched by the last <see cref="EnsureTorchSharpLoadable"/> call (for diagnostics).</summary>
-    public static IReadOnlyList<string> PatchedFiles { get; private set; } = [];
+    private static bool s_checked;
+    private static string? s_problem;
 
     /// <summary>Idempotent; cheap after the first call.</summary>
+    /// <exception cref="IOException">TorchSharp's native library requires a libstdc++ version this host lacks; the
+    /// one-line message names the file and the fix.</exception>
     public static void EnsureTorchSharpLoadable()
     {
         lock (Gate)
         {
-            if (!s_done)
+            if (!s_checked)
             {
-                s_done = true;
-                try
-                {
-                    PatchedFiles = PatchIfNeeded();
-                }
-                catch (IOException e)
-                {
-                    s_failure = e;
-                }
+                s_checked = true;
+                s_problem = HostLibStdCxx.HasRequiredVersion() ? null : Diagnose(CandidateFiles());
             }
 
-            if (s_failure is not null)
+            if (s_problem is not null)
             {
-                throw new IOException(s_failure.Message, s_failure);
+                throw new IOException(s_problem);
             }
         }
     }
 
-    private static List<string> PatchIfNeeded()
+    /// <summary>On a host without <see cref="HostLibStdCxx.RequiredVersion"/>: the explanation for the first of
+    /// <paramref name="candidates"/> that still requires it strongly (the file as NuGet ships it), or null when every
+    /// existing one is loadable. Unreadable files are left to TorchSharp's own error.</summary>
+    internal static string? Diagnose(IEnumerable<string> candidates)
     {
-        var patched = new List<string>();
-        if (!OperatingSystem.IsLinux() || HostDefines(LibraryName, VersionSymbol, RequiredVersion))
+        foreach (var path in candidates)
         {
-            return patched;
-        }
-
-        foreach (var file in CandidateFiles())
-        {
-            if (PatchFile(file))
+            byte[] image;
+            try
             {
-                patched.Add(file);
+                image = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            bool required, weak;
+            try
+            {
+                (required, weak) = ElfVersionNeedPatcher.InspectVersionNeed(image, HostLibStdCxx.LibraryName, HostLibStdCxx.RequiredVersion);
+            }
+            catch (InvalidDataException)
+            {
+                continue;
+            }
+
+            if (required && !weak)
+            {
+                return $"{path} requires {HostLibStdCxx.RequiredVersion} of {HostLibStdCxx.LibraryName}, which this host's libstdc++ "
+                       + "lacks (it predates GCC 13): run Hyperfit from a build of this repository (`dotnet build`, `./hyperfit` or "
+                       + "`dotnet pack`), whose output holds a loadable copy (docs/torchsharp-on-debian12.md), or install a libstdc++ from GCC 13 or newer";
             }
         }
 
-        return patched;
-    }
-
-    /// <summary>Whether the process can bind <paramref name="symbol"/> at <paramref name="version"/> from
-    /// <paramref name="library"/> (dlvsym). False when the library cannot be opened.</summary>
-    public static bool HostDefines(string library, string symbol, string version)
-    {
-        var handle = Dl.Open(library);
-        if (handle == IntPtr.Zero)
-        {
-            return false;
-        }
-
-        try
-        {
-            return Dl.VersionedSymbol(handle, symbol, version) != IntPtr.Zero;
-        }
-        finally
-        {
-            Dl.Close(handle);
-        }
-    }
-
-    /// <summary>Patches one file in place if it needs it; returns whether it changed.</summary>
-    /// <exception cref="IOException">The file cannot be read or replaced; the message names it.</exception>
-    public static bool PatchFile(string path)
-    {
-        byte[] image;
-        try
-        {
-            image = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"{path}: cannot read TorchSharp's native library: {e.Message}", e);
-        }
-
-        ElfPatchOutcome outcome;
-        try
-        {
-            outcome = ElfVersionNeedPatcher.WeakenVersionNeed(image, LibraryName, RequiredVersion);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new IOException($"{path}: cannot adapt TorchSharp's native library to this libstdc++: {e.Message}", e);
-        }
-
-        if (outcome != ElfPatchOutcome.Patched)
-        {
-            return false;
-        }
-
-        var original = File.GetLastWriteTimeUtc(path);
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, image);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            }
-
-            // Keep the timestamp so MSBuild's incremental copy treats the file as up to date.
-            File.SetLastWriteTimeUtc(temp, original);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new IOException(
-                $"{path}: needs patching for this host's libstdc++ (no {RequiredVersion}) but cannot be replaced: {e.Message}", e);
-        }
-
-        return true;
+        return null;
     }
 
     private static IEnumerable<string> CandidateFiles()
@@ -199,74 +132,5 @@ public static partial class LibStdCxxCompat
         {
             return [];
         }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a stray temp file is harmless.
-        }
-    }
-
-    private static partial class Dl
-    {
-        private const int RtldLazy = 0x1;
-
-        public static IntPtr Open(string library)
-        {
-            try
-            {
-                return dlopen(library, RtldLazy);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return IntPtr.Zero;
-            }
-        }
-
-        public static IntPtr VersionedSymbol(IntPtr handle, string symbol, string version)
-        {
-            try
-            {
-                return dlvsym(handle, symbol, version);
-            }
-            catch (EntryPointNotFoundException)
-            {
-                // glibc before 2.34 keeps dlvsym in libdl.
-                return dlvsym_libdl(handle, symbol, version);
-            }
-        }
-
-        public static void Close(IntPtr handle)
-        {
-            try
-            {
-                _ = dlclose(handle);
-            }
-            catch (EntryPointNotFoundException)
-            {
-                _ = dlclose_libdl(handle);
-            }
-        }
-
-        [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8)]
-        private static partial IntPtr dlopen(string file, int mode);
-
-        [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8)]
-        private static partial IntPtr dlvsym(IntPtr handle, string symbol, string version);
-
-        [LibraryImport("libc.so.6")]
-        private static partial int dlclose(IntPtr handle);
-
-        [LibraryImport("libdl.so.2", EntryPoint = "dlvsym", StringMarshalling = StringMarshalling.Utf8)]
-        private static partial IntPtr dlvsym_libdl(IntPtr handle, string symbol, string version);
-
-        [LibraryImport("libdl.so.2", EntryPoint = "dlclose")]
-        private static partial int dlclose_libdl(IntPtr handle);
     }
 }

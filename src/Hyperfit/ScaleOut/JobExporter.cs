@@ -15,8 +15,7 @@ namespace Hyperfit.ScaleOut;
 public static class JobExporter
 {
     /// <summary>The official log keys (<see cref="TrainingLogEntry"/>) the job's script writes.</summary>
-    public static IReadOnlyList<string> LogKeys { get; } =
-        ["train_loss", "update_counter", "epoch", "val_loss", "val_entropy", "val_ttr", "val_gen_seqs"];
+    public static IReadOnlyList<string> LogKeys => TrainingLog.Keys;
 
     /// <summary>Checks every option, reads and tokenizes the data as <c>hyperfit train</c> would, and writes the job
     /// folder atomically (a temporary sibling renamed into place).</summary>

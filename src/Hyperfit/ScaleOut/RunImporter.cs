@@ -140,7 +140,11 @@ public static class RunImporter
         foreach (var e in log.Logs)
         {
             var where = string.Create(CultureInfo.InvariantCulture, $"{path}: update {e.UpdateCounter}");
-            foreach (var (name, value) in new[] { ("train_loss", e.TrainLoss), ("val_loss", e.ValLoss), ("val_entropy", e.ValEntropy), ("val_ttr", e.ValTtr) })
+            foreach (var (name, value) in new[]
+                     {
+                         (TrainingLog.KeyOf(nameof(e.TrainLoss)), e.TrainLoss), (TrainingLog.KeyOf(nameof(e.ValLoss)), e.ValLoss),
+                         (TrainingLog.KeyOf(nameof(e.ValEntropy)), e.ValEntropy), (TrainingLog.KeyOf(nameof(e.ValTtr)), e.ValTtr),
+                     })
             {
                 if (value is { } v && !double.IsFinite(v))
                 {

@@ -8,7 +8,9 @@ namespace Hyperfit.Tokenization;
 /// handling. Merging follows HF: repeatedly apply the lowest-ranked merge present, leftmost first on ties.</summary>
 internal sealed class BpeModel
 {
-    private const int MaxCachedWordLength = 128;
+    // Hugging Face's BPE caches words shorter than 256 characters too; longer "words" (whitespace runs, long numbers
+    // or code without spaces) are rare and would make one cache entry large.
+    private const int MaxCachedWordLength = 256;
     private const int MaxCacheEntries = 200_000;
 
     private readonly Dictionary<string, int> _vocab;
@@ -30,7 +32,7 @@ internal sealed class BpeModel
             _unkId = unk;
         }
 
-        _merges = new Dictionary<long, (int, int)>(merges.Count);
+        _merges = new Dictionary<long, (int, int)>(merges.Count, PairKeyComparer.Instance);
         for (var rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
@@ -68,6 +70,18 @@ internal sealed class BpeModel
     public static string ByteFallbackToken(byte b) => string.Create(CultureInfo.InvariantCulture, $"<0x{b:X2}>");
 
     private static long Key(int a, int b) => ((long)a << 32) | (uint)b;
+
+    /// <summary>long's own hash is (int)k ^ (int)(k &gt;&gt; 32), i.e. a ^ b for a pair key: every merge of a token with
+    /// itself ("X X") hashes to 0 and ranks of nearby ids collide, which made encoding several times slower. A
+    /// multiplicative (Fibonacci) hash spreads both halves over all bits.</summary>
+    private sealed class PairKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PairKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15)) >> 32);
+    }
 
     /// <summary>Appends the ids of one pre-tokenized word.</summary>
     public void Encode(string word, List<int> output)

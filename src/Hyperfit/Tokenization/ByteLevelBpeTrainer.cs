@@ -19,7 +19,8 @@ public sealed record ByteLevelBpeTrainingResult(IReadOnlyList<string> Vocab, IRe
 /// smallest). Pair counts are updated incrementally, only in words that contain the merged pair.</summary>
 public static class ByteLevelBpeTrainer
 {
-    private static readonly Regex Gpt2 = new(ByteLevelAlphabet.Gpt2Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    // By code point, as the tokenizer that will use the result splits (CodePointRegex).
+    private static readonly CodePointRegex Gpt2 = new(new Regex(ByteLevelAlphabet.Gpt2Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled));
 
     /// <summary>Learns merges until the vocabulary (256 byte symbols + merge results + special tokens) reaches
     /// <paramref name="vocabSize"/>, or no pair occurs at least <paramref name="minFrequency"/> times.</summary>
@@ -42,9 +43,9 @@ public static class ByteLevelBpeTrainer
         var wordCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
-            foreach (Match m in Gpt2.Matches(text))
+            foreach (var (start, length) in Gpt2.Matches(text))
             {
-                var w = ByteLevelAlphabet.Encode(m.Value);
+                var w = ByteLevelAlphabet.Encode(text.Substring(start, length));
                 wordCounts[w] = wordCounts.GetValueOrDefault(w) + 1;
             }
         }

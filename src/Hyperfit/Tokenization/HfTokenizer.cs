@@ -178,6 +178,23 @@ public sealed class HfTokenizer
         return output;
     }
 
+    /// <summary>The context rule (§4): a context is its content ids with the tokenizer's BOS in front when the tokenizer
+    /// adds one (so BOS is not counted in the context's length). Generation, a run's prepared contexts and reference
+    /// texts all go through here.</summary>
+    public int[] PrependBos(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return AddBosToken && BosTokenId is { } bos ? [bos, .. ids] : [.. ids];
+    }
+
+    /// <summary>Content ids (from <see cref="Encode"/> without special tokens) with the special tokens that
+    /// <see cref="Encode"/> adds around them: <c>AddSpecialTokens(Encode(t, false))</c> equals <c>Encode(t, true)</c>.</summary>
+    public int[] AddSpecialTokens(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return [.. _prefix, .. ids, .. _suffix];
+    }
+
     private static (AddedToken Token, int Start, int End)? Match(string text, int i, int segmentStart, AddedToken[] candidates)
     {
         foreach (var token in candidates)
@@ -236,7 +253,7 @@ public sealed class HfTokenizer
             }
         }
 
-        return _core.Decode(kept, IdToToken);
+        return _core.Decode(kept, IdToToken, _specialIds.Contains);
     }
 
     /// <summary>The vocabulary string of a token (byte-level tokens in GPT-2's table form, e.g. "Ġthe"), or null.</summary>
@@ -311,6 +328,17 @@ public sealed class HfTokenizer
         public int[] DefaultPrefix = [], DefaultSuffix = [];
         public List<int> ExtraSpecialIds = [];
     }
+
+    /// <summary>True when the folder holds tokenizer files <see cref="Load"/> reads (tokenizer.json, tokenizer.model,
+    /// vocab.json or merges.txt). Many model folders ship weights and config only; commands that need no text work
+    /// on those and say that no tokenizer is present.</summary>
+    public static bool Exists(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        return Array.Exists(TokenizerFiles, f => File.Exists(Path.Combine(modelDirectory, f)));
+    }
+
+    private static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt"];
 
     /// <summary>Loads the tokenizer of a Hugging Face model folder.</summary>
     /// <exception cref="TokenizerLoadException">Files are missing, invalid or unsupported (one-line message).</exception>
@@ -518,7 +546,9 @@ public sealed class HfTokenizer
         var merges = new List<(string, string)>();
         if (!model.TryGetProperty("merges", out var m) || m.ValueKind == JsonValueKind.Null)
         {
-            return merges;
+            // As the Rust tokenizers library: a BPE model without merges is a broken file, not a character-level model
+            // (that one says "merges": []).
+            throw new TokenizerLoadException($"{file}: the BPE model has no \"merges\" list (an empty list [] is a valid character-level model; a missing or null one is a damaged file)");
         }
 
         if (m.ValueKind != JsonValueKind.Array)
@@ -647,6 +677,17 @@ public sealed class HfTokenizer
             merges.Add(SplitMergeLine(line, "merges.txt", merges.Count));
         }
 
+        // transformers' GPT2Tokenizer defaults unk, bos and eos to <|endoftext|>: a folder with only these two files
+        // (no tokenizer_config.json) still has GPT-2's end-of-text token, split out of text as a special token.
+        const string endOfText = "<|endoftext|>";
+        if (vocab.TryGetValue(endOfText, out var endOfTextId))
+        {
+            settings.UnkToken ??= endOfText;
+            settings.BosToken ??= endOfText;
+            settings.EosToken ??= endOfText;
+            MergeAdded(added, [new AddedToken(endOfTextId, endOfText, true, false, false, false, false)]);
+        }
+
         var unk = settings.UnkToken is { } u && vocab.ContainsKey(u) ? u : null;
         var bpe = new BpeModel(vocab, merges, unk, false, false, false, "merges.txt");
         var core = new BpePipelineCore(vocab, bpe, null, TokenizerJsonPipeline.ByteLevel(addPrefixSpace, true), TokenizerJsonPipeline.ByteLevelDecode);
@@ -655,6 +696,28 @@ public sealed class HfTokenizer
 
     private static HfTokenizer LoadSentencePiece(string path, List<AddedToken> added, Settings settings)
     {
+        SentencePieceModel? bpe;
+        try
+        {
+            bpe = SentencePieceModel.TryRead(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or IOException)
+        {
+            throw new TokenizerLoadException($"tokenizer.model: not a usable SentencePiece model: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
+        if (bpe is not null)
+        {
+            var (bosId, eosId) = (bpe.BosId, bpe.EosId);
+            settings.FallbackBosId = bosId ?? settings.FallbackBosId;
+            settings.FallbackEosId = eosId;
+            settings.FallbackUnkId = bpe.UnknownId >= 0 ? bpe.UnknownId : null;
+            settings.ExtraSpecialIds = new[] { bosId, eosId, settings.FallbackUnkId }.OfType<int>().ToList();
+            // LlamaTokenizer's default: BOS yes, EOS no; tokenizer_config.json's flags override.
+            settings.DefaultPrefix = bosId is { } bos ? [bos] : [];
+            return new HfTokenizer("SentencePiece (tokenizer.model)", new SentencePieceBpeCore(bpe), added, settings, byteLevel: false);
+        }
+
         SentencePieceTokenizer sp;
         try
         {

@@ -13,7 +13,9 @@ internal interface ITokenizerCore
 
     void EncodeText(string text, bool atTextStart, List<int> output);
 
-    string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken);
+    /// <summary>Text of ids (special ones already removed when the caller skips them); isSpecial tells which of
+    /// the remaining ids are special tokens, for decoders whose spacing depends on it.</summary>
+    string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken, Func<int, bool> isSpecial);
 }
 
 /// <summary>tokenizer.json (and vocab.json+merges.txt) pipeline: normalizer → pre-tokenizer → BPE; decoder chain.</summary>
@@ -48,14 +50,74 @@ internal sealed class BpePipelineCore(
         }
     }
 
-    public string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken)
+    public string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken, Func<int, bool> isSpecial)
     {
         var tokens = ids.Select(id => idToToken(id) ?? "").ToList();
         return decoder is null ? string.Join(' ', tokens) : string.Concat(decoder(tokens));
     }
 }
 
-/// <summary>tokenizer.model (SentencePiece protobuf) through Microsoft.ML.Tokenizers.</summary>
+/// <summary>tokenizer.model of a BPE SentencePiece model (<see cref="SentencePieceModel"/>), encoded as sentencepiece
+/// does and decoded as transformers' <c>LlamaTokenizer</c> does with its defaults (legacy=True, add_prefix_space=True):
+/// the first token loses its leading ▁; a special token is written as itself, preceded by a space unless it is the
+/// first token or follows another special token; the token after a leading special token gets a space unless it
+/// starts with ▁; runs of ordinary tokens go through sentencepiece's decode.</summary>
+internal sealed class SentencePieceBpeCore(SentencePieceModel model) : ITokenizerCore
+{
+    public IReadOnlyDictionary<string, int> Vocabulary => model.Vocabulary;
+
+    public SentencePieceModel Model => model;
+
+    public void EncodeText(string text, bool atTextStart, List<int> output) => model.Encode(text, output);
+
+    public string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken, Func<int, bool> isSpecial)
+    {
+        if (ids.Count == 0)
+        {
+            return "";
+        }
+
+        // LlamaTokenizer.convert_tokens_to_string (transformers 4.47), with legacy and add_prefix_space true.
+        var tokens = ids.Select(id => idToToken(id) ?? "").ToArray();
+        if (tokens[0].StartsWith('▁'))
+        {
+            tokens[0] = tokens[0][1..];
+        }
+
+        var output = new System.Text.StringBuilder();
+        var run = new List<string>();
+        var previousSpecial = false;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (isSpecial(ids[i]))
+            {
+                if (!previousSpecial && i != 0)
+                {
+                    output.Append(' ');
+                }
+
+                output.Append(model.DecodePieces(run)).Append(tokens[i]);
+                run.Clear();
+                previousSpecial = true;
+            }
+            else
+            {
+                if (previousSpecial && i == 1 && !tokens[i].StartsWith('▁'))
+                {
+                    output.Append(' ');
+                }
+
+                run.Add(tokens[i]);
+                previousSpecial = false;
+            }
+        }
+
+        return output.Append(model.DecodePieces(run)).ToString();
+    }
+}
+
+/// <summary>tokenizer.model (SentencePiece protobuf) through Microsoft.ML.Tokenizers: the models
+/// <see cref="SentencePieceModel"/> does not implement (Unigram, precompiled normalisation).</summary>
 internal sealed class SentencePieceCore(SentencePieceTokenizer tokenizer) : ITokenizerCore
 {
     public IReadOnlyDictionary<string, int> Vocabulary { get; } = tokenizer.Vocabulary;
@@ -65,7 +127,7 @@ internal sealed class SentencePieceCore(SentencePieceTokenizer tokenizer) : ITok
     public void EncodeText(string text, bool atTextStart, List<int> output) =>
         output.AddRange(tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false));
 
-    public string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken)
+    public string Decode(IReadOnlyList<int> ids, Func<int, string?> idToToken, Func<int, bool> isSpecial)
     {
         var result = new System.Text.StringBuilder();
         var run = new List<int>();

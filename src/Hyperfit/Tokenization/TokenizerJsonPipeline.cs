@@ -133,7 +133,7 @@ internal static class TokenizerJsonPipeline
             case "ByteLevel":
                 return ByteLevel(Bool(e, "add_prefix_space", true), Bool(e, "use_regex", true));
             case "Split":
-                var regex = Pattern(e, file, "Split pre-tokenizer");
+                var regex = new CodePointRegex(Pattern(e, file, "Split pre-tokenizer"));
                 var behavior = Str(e, "behavior") ?? "Isolated";
                 if (behavior is not ("Isolated" or "Removed" or "MergedWithPrevious" or "MergedWithNext" or "Contiguous"))
                 {
@@ -143,7 +143,7 @@ internal static class TokenizerJsonPipeline
                 var invert = Bool(e, "invert", false);
                 return (pieces, _) => pieces.SelectMany(p => Split(p, regex, behavior, invert)).ToList();
             case "Digits":
-                var digits = new Regex(Bool(e, "individual_digits", false) ? @"\p{Nd}" : @"\p{Nd}+", RegexOptions.CultureInvariant);
+                var digits = new CodePointRegex(new Regex(Bool(e, "individual_digits", false) ? @"\p{Nd}" : @"\p{Nd}+", RegexOptions.CultureInvariant));
                 return (pieces, _) => pieces.SelectMany(p => Split(p, digits, "Isolated", false)).ToList();
             case "Metaspace":
                 return Metaspace(e);
@@ -152,7 +152,7 @@ internal static class TokenizerJsonPipeline
         }
     }
 
-    private static readonly Regex Gpt2Regex = new(ByteLevelAlphabet.Gpt2Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly CodePointRegex Gpt2Regex = new(new Regex(ByteLevelAlphabet.Gpt2Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled));
 
     /// <summary>ByteLevel: optional leading space per piece, optional GPT-2 regex split, then bytes → table chars.</summary>
     public static PreTokenizer ByteLevel(bool addPrefixSpace, bool useRegex) => (pieces, _) =>
@@ -182,7 +182,7 @@ internal static class TokenizerJsonPipeline
         var replacement = Str(e, "replacement") is { Length: > 0 } r ? r : "▁";
         var scheme = Str(e, "prepend_scheme") ?? (Bool(e, "add_prefix_space", true) ? "always" : "never");
         var split = Bool(e, "split", true);
-        var replacementRegex = new Regex(Regex.Escape(replacement), RegexOptions.CultureInvariant);
+        var replacementRegex = new CodePointRegex(new Regex(Regex.Escape(replacement), RegexOptions.CultureInvariant));
         return (pieces, atStart) =>
         {
             var result = new List<string>();
@@ -209,25 +209,21 @@ internal static class TokenizerJsonPipeline
         };
     }
 
-    /// <summary>HF's split with a SplitDelimiterBehavior; empty pieces are dropped.</summary>
-    public static List<string> Split(string text, Regex regex, string behavior, bool invert)
+    /// <summary>HF's split with a SplitDelimiterBehavior; empty pieces are dropped. Matching is by code point
+    /// (<see cref="CodePointRegex"/>), so no piece ever splits a surrogate pair.</summary>
+    public static List<string> Split(string text, CodePointRegex regex, string behavior, bool invert)
     {
         var spans = new List<(int Start, int End, bool IsMatch)>();
         var last = 0;
-        foreach (Match m in regex.Matches(text))
+        foreach (var (index, length) in regex.Matches(text))
         {
-            if (m.Length == 0)
+            if (index > last)
             {
-                continue;
+                spans.Add((last, index, invert));
             }
 
-            if (m.Index > last)
-            {
-                spans.Add((last, m.Index, invert));
-            }
-
-            spans.Add((m.Index, m.Index + m.Length, !invert));
-            last = m.Index + m.Length;
+            spans.Add((index, index + length, !invert));
+            last = index + length;
         }
 
         if (last < text.Length)

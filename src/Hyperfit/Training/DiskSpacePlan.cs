@@ -34,13 +34,13 @@ public sealed record DiskSpacePlan(long CheckpointBytes, long FinalBytes, long N
         return new DiskSpacePlan(checkpoint, final, Math.Max(0, 2 * checkpoint + final - existing), new DriveInfo(probe).AvailableFreeSpace);
     }
 
-    /// <exception cref="TrainingException">Not enough free space, with the numbers.</exception>
+    /// <exception cref="TrainingException">Not enough free space, with the numbers (field <see cref="Fields.Output"/>).</exception>
     public void Require(string outputDirectory)
     {
         if (!Fits)
         {
-            throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
-                $"{outputDirectory}: {Size(FreeBytes)} free, training needs about {Size(NeededBytes)} (checkpoints {Size(CheckpointBytes)} each, two during a swap, + final model {Size(FinalBytes)}); free space or choose another folder"));
+            throw new TrainingException(Fields.Output, string.Create(CultureInfo.InvariantCulture,
+                $"output {outputDirectory}: {Size(FreeBytes)} free, training needs about {Size(NeededBytes)} (checkpoints {Size(CheckpointBytes)} each, two during a swap, + final model {Size(FinalBytes)}); free space or choose another folder"));
         }
     }
 

@@ -141,14 +141,15 @@ public sealed record HyperfitRecipe
     public bool UsesBFloat16 => DType == "bfloat16";
 
     /// <summary>Rejects impossible settings before anything runs.</summary>
-    /// <exception cref="ArgumentException">Names the field and its value.</exception>
+    /// <exception cref="FieldException">Names the recipe key (its field) and its value.</exception>
     public HyperfitRecipe Validate()
     {
+        // Every message starts with the recipe key it is about: that key is the error's field.
         static void Require(bool ok, string message)
         {
             if (!ok)
             {
-                throw new ArgumentException(message);
+                throw new FieldException(message[..message.IndexOf(' ', StringComparison.Ordinal)], message);
             }
         }
 

@@ -61,7 +61,7 @@ public sealed class HyperfitTrainer : IDisposable
         {
             if (existing is null)
             {
-                throw new TrainingException($"--resume: no checkpoint in {OutputDirectory}");
+                throw new TrainingException(Fields.Resume, $"resume: no checkpoint in {OutputDirectory}");
             }
 
             state = TrainingCheckpoint.ReadState(existing);
@@ -69,7 +69,7 @@ public sealed class HyperfitTrainer : IDisposable
         }
         else if (existing is not null)
         {
-            throw new TrainingException($"{existing} exists: pass --resume to continue that run, or choose another output folder");
+            throw new TrainingException(Fields.Resume, $"resume is off, but {existing} exists: resume that run, or choose another output folder");
         }
 
         _model.train();
@@ -214,31 +214,28 @@ public sealed class HyperfitTrainer : IDisposable
         var fixedKeys = differing.Where(k => !ExtensibleKeys.Contains(k)).ToList();
         if (fixedKeys.Count > 0)
         {
-            throw new TrainingException(
-                $"--resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", fixedKeys)}); nothing was changed");
+            throw new TrainingException(Fields.Resume, $"resume: {checkpoint} was written by a different recipe (differs in: {string.Join(", ", fixedKeys)}); nothing was changed");
         }
 
         if (state.Position.UpdateCounter > Recipe.TotalUpdates)
         {
-            throw new TrainingException(
-                $"--resume: {checkpoint} is at update {state.Position.UpdateCounter}, past this recipe's {Recipe.TotalUpdates} updates; nothing was changed");
+            throw new TrainingException(Fields.Resume, $"resume: {checkpoint} is at update {state.Position.UpdateCounter}, past this recipe's {Recipe.TotalUpdates} updates; nothing was changed");
         }
 
         // Extending (more epochs or updates) is exact only when the learning rate does not depend on the run's length.
         if ((differing.Contains("epochs") || differing.Contains("max_updates")) && Recipe.LearningRateSchedule != LearningRateSchedule.Constant)
         {
-            throw new TrainingException(
-                $"--resume: {checkpoint} was written for a run of another length, and its {Recipe.LearningRateSchedule} learning rate depends on the length; only a constant-rate run can be extended; nothing was changed");
+            throw new TrainingException(Fields.Resume, $"resume: {checkpoint} was written for a run of another length, and its {Recipe.LearningRateSchedule} learning rate depends on the length; only a constant-rate run can be extended; nothing was changed");
         }
 
         if (state.DataHash != _data.Hash)
         {
-            throw new TrainingException($"--resume: {checkpoint} was written for different data (hash {state.DataHash[..12]}…, now {_data.Hash[..12]}…); nothing was changed");
+            throw new TrainingException(Fields.Resume, $"resume: {checkpoint} was written for different data (hash {state.DataHash[..12]}…, now {_data.Hash[..12]}…); nothing was changed");
         }
 
         if (state.ModelIdentity != _options.ModelIdentity)
         {
-            throw new TrainingException($"--resume: {checkpoint} was written for a different starting model; nothing was changed");
+            throw new TrainingException(Fields.Resume, $"resume: {checkpoint} was written for a different starting model; nothing was changed");
         }
     }
 

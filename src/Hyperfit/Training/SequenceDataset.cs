@@ -46,7 +46,9 @@ public sealed class SequenceDataset
     /// <exception cref="ArgumentException">Pack mode with a tokenizer that has no EOS token.</exception>
     public static SequenceDataset Load(string path, HfTokenizer tokenizer, HyperfitRecipe recipe, string textField = "text")
     {
-        var documents = DocumentReader.Read(path, textField).Select(text => tokenizer.Encode(text, addSpecialTokens: true));
+        // The same documents and ids every other reader of the hyperfitting data sees, with the tokenizer's special tokens
+        // around each (for text: exactly Encode(text, addSpecialTokens: true)).
+        var documents = DatasetReader.Tokenize(path, textField, tokenizer).Select(ids => (IReadOnlyList<int>)tokenizer.AddSpecialTokens(ids));
         if (recipe.DataMode == DataMode.Pack)
         {
             var eos = tokenizer.EosTokenId ?? throw new ArgumentException("data_mode pack needs a tokenizer with an EOS token to separate documents");

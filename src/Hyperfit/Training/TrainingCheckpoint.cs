@@ -75,6 +75,7 @@ public static class TrainingCheckpoint
         }
 
         Directory.Move(temp, target);
+        KillPointForTests();
         if (Directory.Exists(old))
         {
             Directory.Delete(old, recursive: true);
@@ -84,6 +85,23 @@ public static class TrainingCheckpoint
         foreach (var stale in Directory.GetDirectories(outputDirectory, DirectoryName + ".old-*"))
         {
             Directory.Delete(stale, recursive: true);
+        }
+    }
+
+    /// <summary>Environment variable of the crash tests: <c>N</c> makes the process SIGKILL itself right after its
+    /// N-th checkpoint swap (new checkpoint in place, the previous one not yet deleted), so that a test kills a run at
+    /// an exact point instead of racing it.</summary>
+    public const string KillAfterCheckpointVariable = "HYPERFIT_TEST_KILL_AFTER_CHECKPOINT";
+
+    private static int _swaps;
+
+    private static void KillPointForTests()
+    {
+        var swaps = Interlocked.Increment(ref _swaps);
+        if (int.TryParse(Environment.GetEnvironmentVariable(KillAfterCheckpointVariable), System.Globalization.CultureInfo.InvariantCulture, out var n) && swaps == n)
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill(); // SIGKILL: no handler, no cleanup, as a power cut or the OOM killer would do
         }
     }
 

@@ -10,7 +10,12 @@ public sealed class TrainingLog
 {
     public const string FileName = "training_log.json";
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
 
     private readonly List<TrainingLogEntry> _entries = [];
 
@@ -39,6 +44,15 @@ public sealed class TrainingLog
         };
         HfModelSaver.WriteAtomically(path, json.ToJsonString(Options) + "\n");
     }
+
+    /// <summary>The entries' JSON keys in order, as the serializer writes them (from <see cref="TrainingLogEntry"/>'s
+    /// contract, so no other file spells a key).</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        [.. ((System.Text.Json.Serialization.Metadata.JsonTypeInfo<TrainingLogEntry>)Options.GetTypeInfo(typeof(TrainingLogEntry))).Properties.Select(p => p.Name)];
+
+    /// <summary>The JSON key of one <see cref="TrainingLogEntry"/> property (<c>nameof(TrainingLogEntry.ValLoss)</c> → <c>val_loss</c>).</summary>
+    public static string KeyOf(string propertyName) =>
+        Options.GetTypeInfo(typeof(TrainingLogEntry)).Properties.Single(p => p.AttributeProvider is System.Reflection.MemberInfo m && m.Name == propertyName).Name;
 
     public static string Serialize(IReadOnlyList<TrainingLogEntry> entries) => JsonSerializer.Serialize(entries, Options);
 

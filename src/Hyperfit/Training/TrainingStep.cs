@@ -130,10 +130,12 @@ public sealed class TrainingStep : IDisposable
             using var scope = NewDisposeScope();
             var count = Math.Min(microRows, rows - start);
             var chunk = ids.narrow(0, start, count);
-            var logits = model.forward(new CausalLMInput(chunk)); // (b, T, V)
+            var logits = model.forward(new CausalLMInput(LanguageModelLoss.ModelInputs(chunk, model.Config.MaxPositions))); // (b, T, V) or (b, T − 1, V)
             phases = phases with { ForwardMs = phases.ForwardMs + Lap() };
             var share = (double)count / rows;
-            if (FusedCrossEntropy.Supports(logits))
+            // The fused loss pairs logit t with id t + 1 inside one (b, T, V) block; (b, T − 1, V) logits (the last id
+            // only a target, LanguageModelLoss.ModelInputs) take the unfused path.
+            if (FusedCrossEntropy.Supports(logits) && logits.shape[1] == chunk.shape[1])
             {
                 // Loss and d(loss)/d(logits) in one pass, no float32 copy of the logits (FusedCrossEntropy).
                 var (loss, gradient) = FusedCrossEntropy.NextToken(logits, chunk, share);

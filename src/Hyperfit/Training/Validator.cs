@@ -31,9 +31,9 @@ public static class Validator
                     using var scope = NewDisposeScope();
                     var rows = sequences.Skip(start).Take(recipe.BatchSize).ToArray();
                     var ids = tensor(rows.SelectMany(r => r.Select(id => (long)id)).ToArray(), [rows.Length, rows[0].Length]).to(device);
-                    var logits = model.forward(new CausalLMInput(ids)); // (b, T, V)
-                    lossSum += LanguageModelLoss.NextToken(logits, ids).item<float>() * rows.Length;    // sync point
-                    entropySum += LanguageModelLoss.MeanEntropy(logits).item<float>() * rows.Length; // sync point
+                    var logits = model.forward(new CausalLMInput(LanguageModelLoss.ModelInputs(ids, model.Config.MaxPositions))); // (b, T, V) or (b, T − 1, V)
+                    lossSum += LanguageModelLoss.NextToken(logits, ids).item<float>() * rows.Length;         // sync point
+                    entropySum += LanguageModelLoss.MeanEntropy(logits, ids).item<float>() * rows.Length; // sync point
                 }
             }
 

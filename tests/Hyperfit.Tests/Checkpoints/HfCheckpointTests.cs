@@ -12,15 +12,8 @@ public sealed class HfCheckpointTests
 {
     private static CausalLM RandomModel(JsonObject config, ScalarType dtype = ScalarType.Float32)
     {
-        manual_seed(1);
         var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), new ModelOptions(dtype));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1);
-            }
-        }
+        SeededWeights.Fill(model, seed: 1, perturbation: 0.1);
 
         return model;
     }
@@ -229,22 +222,13 @@ public sealed class HfModelLoaderChunkTests
     {
         // Given a saved model and a read limit far below its tensor sizes (stands in for >2 GB embeddings)
         using var dir = new TempDirectory();
-        manual_seed(2);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.Llama()), ModelOptions.Default);
+        SeededWeights.Fill(model, seed: 2);
         HfModelSaver.Save(model, dir.Path);
-        var before = HfModelLoader.MaxReadBytes;
-        try
+        using var loaded = HfModelLoader.Load(dir.Path, ModelOptions.Default, maxReadBytes: 100); // not a multiple of any row size
+        foreach (var (name, tensor) in model.state_dict())
         {
-            HfModelLoader.MaxReadBytes = 100; // not a multiple of any row size
-            using var loaded = HfModelLoader.Load(dir.Path);
-            foreach (var (name, tensor) in model.state_dict())
-            {
-                Assert.True(tensor.bytes.SequenceEqual(loaded.state_dict()[name].bytes), name);
-            }
-        }
-        finally
-        {
-            HfModelLoader.MaxReadBytes = before;
+            Assert.True(tensor.bytes.SequenceEqual(loaded.state_dict()[name].bytes), name);
         }
     }
 }

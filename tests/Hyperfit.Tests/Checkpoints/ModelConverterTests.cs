@@ -13,15 +13,8 @@ public sealed class ModelConverterTests
     {
         using var source = new TempDirectory();
         using var target = new TempDirectory();
-        manual_seed(3);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.Llama()), new ModelOptions(ScalarType.Float32));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1);
-            }
-        }
+        SeededWeights.Fill(model, seed: 3, perturbation: 0.1);
 
         HfModelSaver.Save(model, source.Path);
         File.WriteAllText(source.File("tokenizer.json"), "{}");
@@ -47,7 +40,8 @@ public sealed class ModelConverterTests
     public void Should_refuse_to_overwrite_the_source_folder()
     {
         using var source = new TempDirectory();
-        var e = Assert.Throws<ArgumentException>(() => ModelConverter.Convert(source.Path, ScalarType.BFloat16, source.Path + "/"));
-        Assert.Contains("--out", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<FieldException>(() => ModelConverter.Convert(source.Path, ScalarType.BFloat16, source.Path + "/"));
+        Assert.Equal(Fields.Output, e.Field); // the CLI shows it as --out
+        Assert.Contains("must differ from the model folder", e.Message, StringComparison.Ordinal);
     }
 }

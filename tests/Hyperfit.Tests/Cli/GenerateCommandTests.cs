@@ -4,6 +4,7 @@ using Hyperfit.Cli;
 using Hyperfit.Models;
 using Hyperfit.Tests.Checkpoints;
 using Hyperfit.Tokenization;
+using Hyperfit.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Tests.Cli;
@@ -33,8 +34,8 @@ public sealed class GenerateCommandTests : IDisposable
              "torch_dtype": "float32"}
             """)!.AsObject();
         config["vocab_size"] = tokenizer.VocabSize;
-        manual_seed(1);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
+        SeededWeights.Fill(model, seed: 1);
         HfModelSaver.Save(model, ModelDir);
         File.WriteAllLines(_dir.File("contexts.txt"), ["the quick brown fox jumps", "", "a lazy dog sleeps in the sun"]);
         File.WriteAllLines(_dir.File("dataset.jsonl"), Corpus.Select(t => new JsonObject { ["text"] = t }.ToJsonString()));

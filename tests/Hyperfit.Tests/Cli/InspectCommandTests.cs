@@ -23,8 +23,8 @@ public sealed class InspectCommandTests : IDisposable
         tokenizer.WriteTokenizerJson(Path.Combine(dir, "tokenizer.json"));
         var config = TinyConfigs.Llama();
         config["vocab_size"] = tokenizer.VocabSize + vocabExtra;
-        manual_seed(3);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
+        SeededWeights.Fill(model, seed: 3);
         HfModelSaver.Save(model, dir);
         return dir;
     }
@@ -40,6 +40,30 @@ public sealed class InspectCommandTests : IDisposable
         var report = JsonNode.Parse(output)!;
         Assert.Equal("LlamaForCausalLM", (string?)report["Architecture"]);
         Assert.Equal("a cat sat", (string?)report["SampleDecoded"]);
+    }
+
+    [Fact]
+    public void Should_describe_a_folder_with_weights_and_config_only()
+    {
+        // Given a folder transformers saved with config.json and model.safetensors only (a model golden)
+        var dir = Directory.CreateDirectory(_dir.File("no-tokenizer")).FullName;
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+        {
+            File.Copy(Goldens.GoldenFiles.Path("models", "qwen2", file), Path.Combine(dir, file));
+        }
+
+        // When it is inspected, as text and as JSON
+        var (code, output, error) = Run("inspect", "--model", dir);
+        var (jsonCode, json, _) = Run("inspect", "--model", dir, "--json");
+
+        // Then both succeed, say that no tokenizer is present, and report the model
+        Assert.True(code == 0, error);
+        Assert.Contains("none in this folder", output, StringComparison.Ordinal);
+        Assert.Contains("Qwen2ForCausalLM", output, StringComparison.Ordinal);
+        Assert.Equal(0, jsonCode);
+        var report = JsonNode.Parse(json)!;
+        Assert.Null(report["TokenizerKind"]);
+        Assert.Equal(67, (int)report["ModelVocabSize"]!);
     }
 
     [Fact]

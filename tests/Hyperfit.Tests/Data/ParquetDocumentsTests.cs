@@ -27,11 +27,11 @@ public sealed class ParquetDocumentsTests
         }
 
         // When documents are read from the "story" column
-        var documents = DocumentReader.Read(path, "story").ToList();
+        var documents = DatasetReader.ReadTexts(path, "story").ToList();
 
         // Then every row's text comes back in order; a missing column is a one-line error naming the columns
         Assert.Equal(["first story", "second story", "third"], documents);
-        var error = Assert.Throws<InvalidDataException>(() => DocumentReader.Read(path, "text").ToList());
+        var error = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(path, "text").ToList());
         Assert.Equal($"{path}: no column 'text' (columns: id, story)", error.Message);
     }
 }

@@ -5,6 +5,7 @@ using Hyperfit.Models;
 using Hyperfit.Tests.Checkpoints;
 using Hyperfit.Tests.Cli;
 using Hyperfit.Tokenization;
+using Hyperfit.Tests.Models;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Tests.Evaluation;
@@ -48,8 +49,8 @@ public sealed class EvaluateCommandTests : IDisposable
              "torch_dtype": "float32"}
             """)!.AsObject();
         config["vocab_size"] = tokenizer.VocabSize;
-        manual_seed(seed);
         using var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), ModelOptions.Default);
+        SeededWeights.Fill(model, seed);
         HfModelSaver.Save(model, dir);
         return dir;
     }
@@ -246,9 +247,10 @@ public sealed class EvaluateCommandTests : IDisposable
 
         // Then both fail with one line saying why
         Assert.Equal(1, datasetCode);
-        Assert.Contains("dataset.txt:1: a text record needs --model", datasetError, StringComparison.Ordinal);
+        Assert.Contains("--model is needed to tokenize the text of", datasetError, StringComparison.Ordinal);
+        Assert.Contains("dataset.txt:1", datasetError, StringComparison.Ordinal);
         Assert.Equal(1, referenceCode);
-        Assert.Contains("--reference needs --model", referenceError, StringComparison.Ordinal);
+        Assert.Contains("--reference texts are only scored by a model", referenceError, StringComparison.Ordinal);
     }
 
     [Fact]

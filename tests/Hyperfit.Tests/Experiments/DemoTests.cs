@@ -48,8 +48,9 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(original.HyperfitData, swapped.HyperfitData);
         Assert.Equal(original.ContextSets.Select(s => s.File), swapped.ContextSets.Select(s => s.File));
         Assert.NotEqual(original.Hash, swapped.Hash);
-        var missing = Assert.Throws<DirectoryNotFoundException>(() => Demo.LoadSpec(specPath, Path.Combine(copy.Path, "nope")));
-        Assert.Contains("--model", missing.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<FieldException>(() => Demo.LoadSpec(specPath, Path.Combine(copy.Path, "nope")));
+        Assert.Equal(Fields.Model, missing.Field); // the CLI shows it as --model
+        Assert.EndsWith("folder not found", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,6 +16,12 @@ internal sealed class ExperimentFixture : IDisposable
         "river", "bank", "under", "bright", "moon", "and", "small", "bird", "sang", "song", "of", "green", "hills",
     ];
 
+    private static readonly string[] NewsWords =
+    [
+        "market", "shares", "rose", "council", "voted", "today", "minister", "said", "report", "prices", "week", "city",
+        "police", "budget", "plan", "new", "year", "state", "bill", "tax",
+    ];
+
     private readonly TempDirectory _dir = new();
 
     public ExperimentFixture()
@@ -26,6 +32,9 @@ internal sealed class ExperimentFixture : IDisposable
         WriteJsonl("data/hyperfit.jsonl", data);
         WriteJsonl("data/fiction.jsonl", Enumerable.Range(0, 3).Select(_ => Doc()));
         WriteJsonl("data/press.jsonl", Enumerable.Range(0, 3).Select(_ => Doc()));
+        // A second hyperfitting dataset (§6.2 specs): other words, so its tokens and n-grams differ from the first's.
+        string News() => string.Join(' ', Enumerable.Range(0, 30).Select(_ => NewsWords[random.Next(NewsWords.Length)]));
+        WriteJsonl("data/news.jsonl", Enumerable.Range(0, 12).Select(_ => News()));
         var tokenizerDir = Directory.CreateDirectory(_dir.File("tokenizer")).FullName;
         ByteLevelBpeTrainer.Train(data, 300, ["<|endoftext|>"]).WriteTokenizerJson(Path.Combine(tokenizerDir, "tokenizer.json"));
         TokenizerConfigWriter.Write(tokenizerDir, "<|endoftext|>", "<|endoftext|>", addBosToken: false, modelMaxLength: 128);
@@ -75,6 +84,37 @@ internal sealed class ExperimentFixture : IDisposable
           "samples_per_set": 1
         }
         """)!.AsObject();
+
+    /// <summary>The tiny spec as a §6.2 spec: variants <c>fiction</c> (data/hyperfit.jsonl) and <c>news</c>
+    /// (data/news.jsonl), no <c>hyperfit.data</c>, greedy decodings of each and of the base model.</summary>
+    public static JsonObject TwoDatasetSpec()
+    {
+        var spec = TinySpec();
+        var hyperfit = spec["hyperfit"]!.AsObject();
+        hyperfit.Remove("data");
+        hyperfit.Remove("sample_sweep");
+        hyperfit["variants"] = JsonNode.Parse("""
+            { "fiction": { "data": "../data/hyperfit.jsonl" }, "news": { "data": "../data/news.jsonl" } }
+            """);
+        spec["decoding"] = JsonNode.Parse("""
+            {
+              "base_greedy": { "model": "base" },
+              "fiction_greedy": { "model": "fiction" },
+              "news_greedy": { "model": "news" },
+              "news_blocked": { "model": "news", "block_citations": true }
+            }
+            """);
+        spec["metrics"] = JsonNode.Parse("""["text", "dataset", "model", "reference"]""");
+        return spec;
+    }
+
+    /// <summary>Writes a spec object as experiments/<paramref name="name"/>.</summary>
+    public string WriteSpec(JsonObject spec, string name)
+    {
+        var path = _dir.File("experiments/" + name);
+        File.WriteAllText(path, spec.ToJsonString());
+        return path;
+    }
 
     public void Dispose() => _dir.Dispose();
 

@@ -24,15 +24,15 @@ public sealed class GenerationConfigTests
 
     public static TheoryData<GenerationConfig, string> Invalid() => new()
     {
-        { new GenerationConfig { TopP = 0 }, "top-p" },
-        { new GenerationConfig { TopP = 1.01 }, "top-p" },
-        { new GenerationConfig { Temperature = 0 }, "temperature" },
-        { new GenerationConfig { Temperature = -1 }, "temperature" },
-        { new GenerationConfig { TopK = -1 }, "top-k" },
-        { new GenerationConfig { MaxNewTokens = 0 }, "new tokens" },
-        { new GenerationConfig { RepetitionPenalty = 0 }, "repetition penalty" },
-        { new GenerationConfig { NoRepeatNgramSize = -1 }, "no-repeat-ngram" },
-        { new GenerationConfig { CitationNgram = 0 }, "citation n-gram" },
+        { new GenerationConfig { TopP = 0 }, Fields.TopP },
+        { new GenerationConfig { TopP = 1.01 }, Fields.TopP },
+        { new GenerationConfig { Temperature = 0 }, Fields.Temperature },
+        { new GenerationConfig { Temperature = -1 }, Fields.Temperature },
+        { new GenerationConfig { TopK = -1 }, Fields.TopK },
+        { new GenerationConfig { MaxNewTokens = 0 }, Fields.MaxNewTokens },
+        { new GenerationConfig { RepetitionPenalty = 0 }, Fields.RepetitionPenalty },
+        { new GenerationConfig { NoRepeatNgramSize = -1 }, Fields.NoRepeatNgramSize },
+        { new GenerationConfig { CitationNgram = 0 }, Fields.CitationNgram },
     };
 
     [Theory]
@@ -41,9 +41,11 @@ public sealed class GenerationConfigTests
     {
         // Given an invalid config
         // When it is validated
-        var error = Assert.Throws<ArgumentException>(config.Validate);
+        var error = Assert.Throws<FieldException>(config.Validate);
 
-        // Then the message names the option
+        // Then the error names the field (ParamName too), and its message starts with it
+        Assert.Equal(option, error.Field);
+        Assert.Equal(option, error.ParamName);
         Assert.StartsWith(option, error.Message, StringComparison.Ordinal);
     }
 }

@@ -11,15 +11,8 @@ internal static class GenerationModels
     /// <summary>The tiny random Llama (vocab 97, 128 positions) with every weight perturbed, in eval mode.</summary>
     public static CausalLM TinyLlama(ScalarType dtype = ScalarType.Float64, int seed = 3)
     {
-        manual_seed(seed);
         var model = ModelRegistry.Build(ModelRegistry.ReadConfig(TinyConfigs.Llama()), new ModelOptions(dtype));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.3);
-            }
-        }
+        SeededWeights.Fill(model, seed, perturbation: 0.3);
 
         model.eval();
         return model;

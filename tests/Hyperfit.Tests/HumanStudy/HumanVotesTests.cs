@@ -38,7 +38,7 @@ public sealed class HumanVotesTests
         var error = Assert.Throws<InvalidDataException>(() => Study().CheckAgainst("abcdef0123456789", "runs/b", Decodings, Sets, Seeds));
 
         // Then
-        Assert.Equal($"studies/s1: the study was built from the run in runs/a/, not {Path.GetFullPath("runs/b")}; pass that folder as --out", error.Message);
+        Assert.Equal($"studies/s1: the study was built from the run in runs/a/, not {Path.GetFullPath("runs/b")}; run the spec with that folder as its output", error.Message);
     }
 
     [Fact]

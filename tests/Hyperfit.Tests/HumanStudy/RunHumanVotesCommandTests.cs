@@ -75,7 +75,7 @@ public sealed class RunHumanVotesCommandTests : IDisposable
         }
 
         var report = File.ReadAllText(Path.Combine(_experiment.Out, "report.md"));
-        Assert.Contains("| Model | Context PPL | 128 Pref | 256 Pref | 128 TTR | 256 TTR |", report, StringComparison.Ordinal);
+        Assert.Contains("| Model | Context PPL | 128 Pref | 256 Pref | 128 TTR | TTR, last 96 of 96 |", report, StringComparison.Ordinal); // 96 new tokens: the 128 scenario is the paper's
         Assert.True(File.Exists(Path.Combine(_experiment.Out, ExperimentRunner.HumanFolder, StudyReport.MarkdownFile)));
 
         // When the same study is given to a run into another folder
@@ -83,7 +83,7 @@ public sealed class RunHumanVotesCommandTests : IDisposable
 
         // Then one line, non-zero exit
         Assert.Equal(1, code);
-        Assert.Equal($"error: {study}: the study was built from the run in {_experiment.Out}, not {Path.Combine(_experiment.Root, "other")}; pass that folder as --out", error.Trim());
+        Assert.Equal($"error: {study}: the study was built from the run in {_experiment.Out}, not {Path.Combine(_experiment.Root, "other")}; run the spec with that folder as its output", error.Trim());
 
         // And a folder that is not a study
         (code, _, error) = CliRunner.Run("run", specFile, "--out", _experiment.Out, "--human-votes", _experiment.Root);

@@ -181,4 +181,25 @@ public sealed class StudyBuilderTests
         var e = Assert.Throws<InvalidDataException>(() => StudyDatabase.ReadItems(f.Root));
         Assert.Equal($"{f.Root}: not a study folder (no study.db; make one with 'hyperfit annotate build')", e.Message);
     }
+
+    [Fact]
+    public async Task Should_refuse_to_rebuild_a_study_while_a_server_serves_it()
+    {
+        // Given a study being served (a shared lock on its folder)
+        using var f = new StudyFixture(1, ["fiction"], ["x"]);
+        var study = f.Build();
+        var server = await Hyperfit.Annotation.AnnotationServer.StartAsync(new Hyperfit.Annotation.AnnotationServerOptions { StudyDirectory = study, Port = 0 });
+
+        // When it is rebuilt, the build is refused in one line and the items stay
+        await using (server)
+        {
+            var e = Assert.Throws<IOException>(() => StudyBuilder.Build(f.Request() with { Lengths = [128] }));
+            Assert.Equal($"{study}: in use by another Hyperfit process (a shared holder such as 'hyperfit annotate serve'); wait for it to finish or stop it", e.Message);
+            Assert.Equal(2, StudyDatabase.ReadItems(study).Count);
+        }
+
+        // Then, once the server stopped, the rebuild goes through
+        StudyBuilder.Build(f.Request() with { Lengths = [128] });
+        Assert.Single(StudyDatabase.ReadItems(study));
+    }
 }

@@ -62,8 +62,8 @@ public sealed class StudyFromRunTests : IClassFixture<StudyFromRunTests.RunFixtu
         Assert.Equal(("run", _run.SpecHash, 8), (manifest.Source, manifest.SpecHash, manifest.Items));
         Assert.Equal(["base_greedy", "base_top_p"], manifest.Comparisons);
         Assert.Equal([42L], manifest.Seeds);
-        var generations = GenerationRecordReader.Read(_run.Step("generate-base_top_p-press-s42", ExperimentPlan.GenerationsFile));
-        var reference = GenerationRecordReader.Read(_run.Step("prepare-press", ExperimentPlan.ReferenceFile));
+        var generations = Hyperfit.Generation.GenerationsFile.Read(_run.Step("generate-base_top_p-press-s42", ExperimentPlan.GenerationsFile));
+        var reference = Hyperfit.Generation.GenerationsFile.Read(_run.Step("prepare-press", ExperimentPlan.ReferenceFile));
         var item = items.Single(i => i.Comparison == "base_top_p" && i.ContextSet == "press" && i.ContextIndex == 1);
         Assert.Equal(_run.Tokenizer.Decode(reference[1].ContinuationIds, skipSpecialTokens: true), item.Original);
         Assert.Equal(_run.Tokenizer.Decode(generations[1].ContinuationIds.Take(96).ToArray(), skipSpecialTokens: true).TrimEnd('\uFFFD'), item.Generated);

@@ -9,16 +9,9 @@ public sealed class ForwardTests
 {
     private static CausalLM Build(JsonObject config, ScalarType dtype, int seed)
     {
-        manual_seed(seed);
         var model = ModelRegistry.Build(ModelRegistry.ReadConfig(config), new ModelOptions(dtype));
         // Random init leaves norms at 1 and biases at 0; perturb everything so every weight matters.
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1);
-            }
-        }
+        SeededWeights.Fill(model, seed, perturbation: 0.1);
 
         model.eval();
         return model;

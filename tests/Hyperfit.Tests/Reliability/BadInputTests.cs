@@ -45,7 +45,7 @@ public sealed class BadInputTests
         // Then each is one InvalidDataException naming the file
         foreach (var file in new[] { truncated, damaged })
         {
-            var e = Assert.Throws<InvalidDataException>(() => DocumentReader.Read(file).ToList());
+            var e = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(file).ToList());
             Assert.StartsWith($"{file}: not a readable Parquet file (", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', e.Message);
         }
@@ -58,18 +58,19 @@ public sealed class BadInputTests
         var path = dir.File("latin1.txt");
         File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes("first line\nsecond caf"), 0xE9, .. Encoding.ASCII.GetBytes("\n")]);
 
-        var e = Assert.Throws<InvalidDataException>(() => DocumentReader.Read(path).ToList());
+        var e = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(path).ToList());
 
         Assert.Equal($"{path}: not valid UTF-8 (byte E9 at or after line 1); convert it first, e.g. iconv -f latin1 -t utf-8", e.Message);
-        Assert.Throws<InvalidDataException>(() => TextRecordReader.Read(path));
+        Assert.Throws<InvalidDataException>(() => ContextReader.Read(path));
         File.WriteAllText(path, "caf\u00e9\n", new UTF8Encoding(true)); // real UTF-8 (with a BOM) reads fine
-        Assert.Equal(["caf\u00e9"], DocumentReader.Read(path).ToList());
+        Assert.Equal(["caf\u00e9"], DatasetReader.ReadTexts(path).ToList());
     }
 
     [Fact]
     public void Should_refuse_fewer_samples_than_the_batch_and_count_huge_sample_numbers_without_overflow()
     {
-        var e = Assert.Throws<ArgumentException>(() => (HyperfitRecipe.Paper with { Samples = 4 }).Validate());
+        var e = Assert.Throws<FieldException>(() => (HyperfitRecipe.Paper with { Samples = 4 }).Validate());
+        Assert.Equal("samples", e.Field);
         Assert.Equal("samples (4) is smaller than batch_size (8): every update would see only 4 sequences; lower batch_size or add samples", e.Message);
         var huge = HyperfitRecipe.Paper with { Samples = int.MaxValue };
         Assert.Equal(268_435_456, huge.UpdatesPerEpoch);
@@ -78,6 +79,34 @@ public sealed class BadInputTests
         var recipe = TrainingFixtures.SmallRecipe() with { Samples = int.MaxValue };
         var error = Assert.Throws<ArgumentException>(() => TrainingFixtures.Data(recipe));
         Assert.Contains($"{(long)int.MaxValue + recipe.ValidationSequences} are needed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_name_the_flag_of_a_zero_vocabulary_and_train_short_sequences_with_a_ttr_context_from_the_command_line()
+    {
+        // Given the tiny model, its tokenizer and its data
+        using var cli = new CliTrainingFixture();
+
+        // When new-model gets --vocab-size 0
+        var (code, _, error) = CliTrainingFixture.Run("new-model", "--tokenizer", Path.Combine(cli.Root, "tokenizer"), "--vocab-size", "0",
+            "--out", Path.Combine(cli.Root, "zero"));
+
+        // Then one line names the flag (not .NET's "(Parameter 'vocabSize')") and nothing is written
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --vocab-size ", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(cli.Root, "zero")));
+
+        // When train gets sequences of 16 tokens (the paper's default TTR context of 32 does not fit) and --ttr-context-tokens 8
+        (code, _, error) = CliTrainingFixture.Run("train", "--model", cli.ModelDir, "--data", cli.DataPath, "--text-field", "body",
+            "--out", Path.Combine(cli.Root, "short"), "--seq-len", "16", "--samples", "8", "--val-sequences", "2", "--max-updates", "1",
+            "--ttr-context-tokens", "8", "--dtype", "float32");
+
+        // Then it trains, with the TTR context from the flag in its log
+        Assert.True(code == 0, error);
+        var log = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cli.Root, "short", TrainingLog.FileName)))!;
+        Assert.Equal(8, log["config"]!["recipe"]!["ttr_context_tokens"]!.GetValue<int>());
     }
 
     [Fact]

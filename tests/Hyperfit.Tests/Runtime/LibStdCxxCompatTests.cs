@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.Versioning;
 using Hyperfit.Runtime;
 using TorchSharp;
 
@@ -21,7 +22,8 @@ public sealed class LibStdCxxCompatTests
     [Fact]
     public void Should_load_TorchSharp_and_compute()
     {
-        // Given the module initializer ran, when TorchSharp computes, then the native library is loaded.
+        // Given the build's copy of the native library (and the test assembly's HyperfitRuntime.Initialize() check),
+        // when TorchSharp computes, then the native library is loaded.
         using var x = torch.arange(6, dtype: torch.float32).reshape(2, 3);
         using var sum = x.sum();
         Assert.Equal(15f, sum.item<float>());
@@ -31,9 +33,9 @@ public sealed class LibStdCxxCompatTests
     public void Should_report_versions_the_host_libstdcxx_defines()
     {
         // Every libstdc++ since GCC 4 defines GLIBCXX_3.4 and no real one defines a version 9.9.
-        Assert.True(LibStdCxxCompat.HostDefines("libstdc++.so.6", "_ZNSt8ios_baseD2Ev", "GLIBCXX_3.4"));
-        Assert.False(LibStdCxxCompat.HostDefines("libstdc++.so.6", "_ZNSt8ios_baseD2Ev", "GLIBCXX_9.9"));
-        Assert.False(LibStdCxxCompat.HostDefines("libdoes-not-exist.so.1", "x", "V_1"));
+        Assert.True(HostLibStdCxx.Defines("libstdc++.so.6", "_ZNSt8ios_baseD2Ev", "GLIBCXX_3.4"));
+        Assert.False(HostLibStdCxx.Defines("libstdc++.so.6", "_ZNSt8ios_baseD2Ev", "GLIBCXX_9.9"));
+        Assert.False(HostLibStdCxx.Defines("libdoes-not-exist.so.1", "x", "V_1"));
     }
 
     [LinuxFact]
@@ -68,23 +70,94 @@ public sealed class LibStdCxxCompatTests
     }
 
     [LinuxFact]
-    public void Should_patch_a_copy_on_disk_atomically_and_be_idempotent()
+    [SupportedOSPlatform("linux")]
+    public void Should_write_a_weakened_copy_atomically_and_leave_the_source_alone()
     {
+        // Given TorchSharp's file as NuGet ships it
+        var source = PristineTorchSharpLibrary();
+        var sourceBytes = File.ReadAllBytes(source);
+        var sourceStamp = File.GetLastWriteTimeUtc(source);
         var dir = Directory.CreateTempSubdirectory("hyperfit-elf-");
         try
         {
-            var copy = Path.Combine(dir.FullName, LibStdCxxCompat.TorchSharpNativeFile);
-            File.Copy(PristineTorchSharpLibrary(), copy);
-            var stamp = File.GetLastWriteTimeUtc(copy);
-            Assert.True(LibStdCxxCompat.PatchFile(copy));
-            Assert.False(LibStdCxxCompat.PatchFile(copy));
-            Assert.Equal(stamp, File.GetLastWriteTimeUtc(copy));
-            Assert.Single(Directory.GetFiles(dir.FullName));
+            // When the build step writes its adapted copy twice (into a folder it has to create)
+            var copy = Path.Combine(dir.FullName, "obj", LibStdCxxCompat.TorchSharpNativeFile);
+            Assert.Equal(ElfPatchOutcome.Patched, TorchSharpNativeAdapter.WriteAdaptedCopy(source, copy, weaken: true));
+            Assert.Equal(ElfPatchOutcome.Patched, TorchSharpNativeAdapter.WriteAdaptedCopy(source, copy, weaken: true));
+
+            // Then the copy is weak, keeps the file mode, no temp file is left, and the source is untouched
+            Assert.Equal((true, true), ElfVersionNeedPatcher.InspectVersionNeed(File.ReadAllBytes(copy), "libstdc++.so.6", "GLIBCXX_3.4.32"));
+            Assert.Equal(File.GetUnixFileMode(source), File.GetUnixFileMode(copy));
+            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(copy)!));
+            Assert.Equal(sourceBytes, File.ReadAllBytes(source));
+            Assert.Equal(sourceStamp, File.GetLastWriteTimeUtc(source));
+
+            // And without weakening the copy is byte for byte the source
+            Assert.Null(TorchSharpNativeAdapter.WriteAdaptedCopy(source, copy, weaken: false));
+            Assert.Equal(sourceBytes, File.ReadAllBytes(copy));
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [LinuxFact]
+    public void Should_explain_in_one_line_a_native_library_that_this_host_cannot_load()
+    {
+        var dir = Directory.CreateTempSubdirectory("hyperfit-elf-");
+        try
+        {
+            // Given TorchSharp's file as shipped and the build's weakened copy
+            var strong = Path.Combine(dir.FullName, "strong", LibStdCxxCompat.TorchSharpNativeFile);
+            Directory.CreateDirectory(Path.GetDirectoryName(strong)!);
+            File.Copy(PristineTorchSharpLibrary(), strong);
+            var weak = Path.Combine(dir.FullName, "weak", LibStdCxxCompat.TorchSharpNativeFile);
+            TorchSharpNativeAdapter.WriteAdaptedCopy(strong, weak, weaken: true);
+            var strongStamp = File.GetLastWriteTimeUtc(strong);
+
+            // When each is diagnosed for a host without GLIBCXX_3.4.32
+            var problem = LibStdCxxCompat.Diagnose([strong]);
+
+            // Then the shipped file gets one line naming it, the version and the fix; the weak copy passes; nothing is written
+            Assert.NotNull(problem);
+            Assert.DoesNotContain("\n", problem, StringComparison.Ordinal);
+            Assert.StartsWith(strong + " requires GLIBCXX_3.4.32 of libstdc++.so.6", problem, StringComparison.Ordinal);
+            Assert.Contains("dotnet build", problem, StringComparison.Ordinal);
+            Assert.Contains("docs/torchsharp-on-debian12.md", problem, StringComparison.Ordinal);
+            Assert.Null(LibStdCxxCompat.Diagnose([weak]));
+            Assert.Null(LibStdCxxCompat.Diagnose([Path.Combine(dir.FullName, "missing.so")]));
+            Assert.Equal(strongStamp, File.GetLastWriteTimeUtc(strong));
+            Assert.Equal(File.ReadAllBytes(PristineTorchSharpLibrary()), File.ReadAllBytes(strong));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [LinuxFact]
+    public void Should_have_the_build_put_an_adapted_copy_in_the_output_and_leave_the_NuGet_cache_alone()
+    {
+        // Given this test assembly's own output folder, built by build/TorchSharpNative.targets in its default (auto) mode
+        var output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", LibStdCxxCompat.TorchSharpNativeFile);
+        var built = File.ReadAllBytes(output);
+        var pristine = File.ReadAllBytes(PristineTorchSharpLibrary());
+
+        // Then the NuGet cache still holds TorchSharp's file with a strong requirement, and the output holds a copy that is
+        // weak exactly when this host's libstdc++ lacks GLIBCXX_3.4.32 (else byte-identical: the documented no-op)
+        Assert.Equal((true, false), ElfVersionNeedPatcher.InspectVersionNeed(pristine, "libstdc++.so.6", "GLIBCXX_3.4.32"));
+        if (HostLibStdCxx.HasRequiredVersion())
+        {
+            Assert.Equal(pristine, built);
+        }
+        else
+        {
+            Assert.Equal((true, true), ElfVersionNeedPatcher.InspectVersionNeed(built, "libstdc++.so.6", "GLIBCXX_3.4.32"));
+            Assert.Single(Enumerable.Range(0, pristine.Length), i => pristine[i] != built[i]);
+        }
+
+        Assert.Null(LibStdCxxCompat.Diagnose([output]));
     }
 
     [Theory]

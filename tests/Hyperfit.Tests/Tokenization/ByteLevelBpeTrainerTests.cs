@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Hyperfit.Tokenization;
 
@@ -66,7 +65,7 @@ public sealed class ByteLevelBpeTrainerTests : IDisposable
     }
 
     [Fact]
-    public void Should_train_deterministically_and_fast_on_a_few_hundred_KB()
+    public void Should_train_deterministically_on_a_few_hundred_KB()
     {
         // Given ~300 KB of pseudo-random words from a fixed seed
         var random = new Random(1234);
@@ -87,16 +86,14 @@ public sealed class ByteLevelBpeTrainerTests : IDisposable
             return sb.ToString();
         }).ToList();
 
-        // When trained twice for 1,500 merges
-        var watch = Stopwatch.StartNew();
+        // When trained twice for 1,500 merges (no timing here: training speed has no benchmark yet; one would go next
+        // to `hyperfit bench tokenize` in Cli/Commands/BenchCommand.cs)
         var first = ByteLevelBpeTrainer.Train(texts, 256 + 1500 + 1, ["<|endoftext|>"]);
-        watch.Stop();
         var second = ByteLevelBpeTrainer.Train(texts, 256 + 1500 + 1, ["<|endoftext|>"]);
 
-        // Then the results are identical, well within time, and the tokenizer round-trips the text
+        // Then the results are identical and the tokenizer round-trips the text
         Assert.Equal(first.Merges, second.Merges);
         Assert.Equal(first.Vocab, second.Vocab);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"training took {watch.Elapsed}");
         var dir = _fx.NewFolder();
         first.WriteTokenizerJson(Path.Combine(dir, "tokenizer.json"));
         var tok = HfTokenizer.Load(dir);

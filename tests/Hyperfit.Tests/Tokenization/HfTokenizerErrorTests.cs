@@ -71,6 +71,25 @@ public sealed class HfTokenizerErrorTests : IDisposable
     }
 
     [Fact]
+    public void Should_reject_a_bpe_model_without_merges_as_the_rust_library_does()
+    {
+        // Given the same file without "merges", with "merges": null, and with "merges": [] (checked against npm
+        // tokenizers 0.23.2: the first two are refused, the last is a valid character-level model)
+        var missing = TokenizerFixtures.ByteLevelJson(TokenizerFixtures.TheMerges);
+        ((JsonObject)missing["model"]!).Remove("merges");
+        var nulled = TokenizerFixtures.ByteLevelJson(TokenizerFixtures.TheMerges);
+        nulled["model"]!["merges"] = null;
+        var empty = TokenizerFixtures.ByteLevelJson([]);
+
+        foreach (var json in new[] { missing, nulled })
+        {
+            AssertOneLine(Assert.Throws<TokenizerLoadException>(() => HfTokenizer.Load(_fx.Folder(json))), "tokenizer.json", "has no \"merges\" list");
+        }
+
+        Assert.NotEmpty(HfTokenizer.Load(_fx.Folder(empty)).Encode("the", addSpecialTokens: false));
+    }
+
+    [Fact]
     public void Should_reject_unsupported_pipeline_parts()
     {
         // Given a BertPreTokenizer, then the error names it

@@ -44,7 +44,10 @@ public sealed class CliTrainingFixture : IDisposable
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "Hyperfit.Cli.dll");
 
     /// <summary>Starts <c>dotnet Hyperfit.Cli.dll args…</c> with single-threaded torch (the shared test machine).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -59,6 +62,11 @@ public sealed class CliTrainingFixture : IDisposable
         }
 
         info.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         return Process.Start(info)!;
     }
 

@@ -54,7 +54,7 @@ public sealed class HyperfitRecipeTests
         var recipe = HyperfitRecipe.Paper with { GradientAccumulationSteps = 3 };
 
         // When it is validated
-        var error = Assert.Throws<ArgumentException>(() => recipe.Validate());
+        var error = Assert.Throws<FieldException>(() => recipe.Validate());
 
         // Then the message names both fields
         Assert.Contains("gradient_accumulation_steps (3)", error.Message, StringComparison.Ordinal);

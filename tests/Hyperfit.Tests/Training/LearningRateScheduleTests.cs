@@ -49,7 +49,7 @@ public sealed class LearningRateScheduleTests
         var recipe = HyperfitRecipe.Paper with { WarmupUpdates = 5 };
 
         // When it is validated
-        var error = Assert.Throws<ArgumentException>(() => recipe.Validate());
+        var error = Assert.Throws<FieldException>(() => recipe.Validate());
 
         // Then the error names both settings
         Assert.Contains("warmup_updates (5) needs learning_rate_schedule warmup_cosine", error.Message);

@@ -52,7 +52,7 @@ public sealed class PretrainingRecipeTests
         var recipe = HyperfitRecipe.Paper with { Samples = 0 };
 
         // When it is validated
-        var error = Assert.Throws<ArgumentException>(() => recipe.Validate());
+        var error = Assert.Throws<FieldException>(() => recipe.Validate());
 
         // Then the error says 0 needs pack
         Assert.Contains("samples (0) must be at least 1 (0, meaning all, only with data_mode pack)", error.Message);

@@ -26,7 +26,7 @@ public sealed class TrainCommandTests : IClassFixture<CliTrainingFixture>
     }
 
     [Fact]
-    public void Should_resume_after_sigkill_and_end_with_the_uninterrupted_runs_weights()
+    public async Task Should_resume_after_sigkill_and_end_with_the_uninterrupted_runs_weights()
     {
         // Given an uninterrupted CLI run of 60 updates (checkpoint every 5)
         var config = WriteConfig();
@@ -34,21 +34,20 @@ public sealed class TrainCommandTests : IClassFixture<CliTrainingFixture>
         var (code, _, error) = CliTrainingFixture.Run(TrainArgs(straight, config));
         Assert.True(code == 0, error);
 
-        // When the same run, in another process, is SIGKILLed as soon as a checkpoint exists, then resumed with --resume
+        // When the same run, in another process, SIGKILLs itself right after its third checkpoint swap (update 15),
+        // leaving the new checkpoint and the previous one, then is resumed with --resume
         var killed = Path.Combine(_fixture.Root, "killed");
-        using (var process = CliTrainingFixture.Start(TrainArgs(killed, config)))
+        using (var process = CliTrainingFixture.Start(
+                   new Dictionary<string, string> { [TrainingCheckpoint.KillAfterCheckpointVariable] = "3" }, TrainArgs(killed, config)))
         {
-            var deadline = Stopwatch.StartNew();
-            while (TrainingCheckpoint.Find(killed) is null && !process.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                Thread.Sleep(10);
-            }
-
-            Assert.False(process.HasExited, "the run finished before it could be killed");
-            process.Kill(entireProcessTree: true); // SIGKILL: no handler, no cleanup
-            process.WaitForExit();
+            var stderr = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "the run neither finished nor killed itself");
+            Assert.Equal(137, process.ExitCode); // 128 + SIGKILL
+            Assert.DoesNotContain("error", await stderr, StringComparison.Ordinal);
         }
 
+        Assert.Equal(15, TrainingCheckpoint.ReadState(Path.Combine(killed, TrainingCheckpoint.DirectoryName)).Position.UpdateCounter);
+        Assert.Single(Directory.GetDirectories(killed, TrainingCheckpoint.DirectoryName + ".old-*"));
         Assert.False(File.Exists(Path.Combine(killed, HyperfitTrainer.FinalDirectoryName, "model.safetensors")));
         var (resumedCode, _, resumedError) = CliTrainingFixture.Run([.. TrainArgs(killed, config), "--resume"]);
 

@@ -111,8 +111,8 @@ public sealed class TrainingExtensionTests
         File.WriteAllBytes(dir.File("run/checkpoint/model.safetensors"), new byte[1000]);
         Assert.Equal(28_000_000L - 1002, DiskSpacePlan.For(1_000_000, dir.File("run")).NeededBytes);
 
-        var e = Assert.Throws<TrainingException>(() => new DiskSpacePlan(12L << 30, 4L << 30, 28L << 30, 1L << 30).Require("--out x"));
-        Assert.Equal("--out x: 1.0 GiB free, training needs about 28.0 GiB (checkpoints 12.0 GiB each, two during a swap, + final model 4.0 GiB); free space or choose another folder",
+        var e = Assert.Throws<TrainingException>(() => new DiskSpacePlan(12L << 30, 4L << 30, 28L << 30, 1L << 30).Require("x"));
+        Assert.Equal("output x: 1.0 GiB free, training needs about 28.0 GiB (checkpoints 12.0 GiB each, two during a swap, + final model 4.0 GiB); free space or choose another folder",
             e.Message);
     }
 }

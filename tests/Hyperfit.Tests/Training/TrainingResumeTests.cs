@@ -140,7 +140,8 @@ public sealed class TrainingResumeTests
         // When a new run (without resume) is set up there
         var error = Assert.Throws<TrainingException>(() => NewTrainer(dir.Path));
 
-        // Then it says to pass --resume
-        Assert.Contains("--resume", error.Message, StringComparison.Ordinal);
+        // Then it names the resume field (the CLI shows it as --resume)
+        Assert.Equal(Fields.Resume, error.Field);
+        Assert.StartsWith("resume is off", error.Message, StringComparison.Ordinal);
     }
 }

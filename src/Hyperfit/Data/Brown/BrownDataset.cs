@@ -14,7 +14,12 @@ public static class BrownDataset
     /// <summary>File name of a held-out set: <c>heldout-{name}.jsonl</c>.</summary>
     public static string HeldOutFile(string name) => $"heldout-{name}.jsonl";
 
-    /// <summary>The records of each file, in file order (pretrain, hyperfit, then the held-out sets).</summary>
+    /// <summary>File name of a hyperfitting set of one type of data: <c>hyperfit-{name}.jsonl</c>.</summary>
+    public static string HyperfitGenreFile(string name) => $"hyperfit-{name}.jsonl";
+
+    /// <summary>The records of each file, in file order (pretrain, hyperfit, the held-out sets, then the
+    /// hyperfitting sets per type of data).</summary>
+    /// <exception cref="ArgumentException">A hyperfitting set per type of data would be empty.</exception>
     public static IReadOnlyList<(string File, IReadOnlyList<BrownRecord> Records)> Build(IReadOnlyList<BrownDocument> documents, BrownSplitPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -26,6 +31,19 @@ public static class BrownDataset
         };
         files.AddRange(split.HeldOut.Select(s =>
             (HeldOutFile(s.Name), (IReadOnlyList<BrownRecord>)s.Texts.SelectMany(d => BrownSplit.Chunk(d, plan.MinChunkWords)).ToList())));
+        foreach (var set in plan.HyperfitByGenre)
+        {
+            // Never a held-out text: the set is drawn from the pre-training and hyperfitting texts only.
+            var records = split.Pretrain.Concat(split.Hyperfit).Where(d => set.Genres.Contains(d.Genre))
+                .OrderBy(d => d.Id, StringComparer.Ordinal).Select(BrownSplit.ToRecord).ToList();
+            if (records.Count == 0)
+            {
+                throw new ArgumentException($"hyperfitting set '{set.Name}' (genres {string.Join(", ", set.Genres)}) has no texts", nameof(plan));
+            }
+
+            files.Add((HyperfitGenreFile(set.Name), records));
+        }
+
         return files;
     }
 

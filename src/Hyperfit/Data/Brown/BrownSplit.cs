@@ -15,8 +15,12 @@ public sealed record BrownHeldOutSet(string Name, IReadOnlyDictionary<char, int>
 /// this many words each; a shorter tail is appended to the previous chunk.</param>
 public sealed record BrownSplitPlan(IReadOnlyList<BrownHeldOutSet> HeldOut, string Seed, int MinChunkWords)
 {
+    /// <summary>Hyperfitting sets per type of data, written after the five split files (none by default).</summary>
+    public IReadOnlyList<BrownGenreSet> HyperfitByGenre { get; init; } = [];
+
     /// <summary>The plan of the vendored data/brown files: 15 texts per held-out set (every fiction subgenre,
-    /// all three press genres), cut into chunks of ≥ 220 words, which gives over 100 contexts per set.</summary>
+    /// all three press genres), cut into chunks of ≥ 220 words, which gives over 100 contexts per set; plus
+    /// press (A–C) and learned (J) hyperfitting sets, §6.2's stand-ins for BBC News and Wikipedia.</summary>
     public static BrownSplitPlan Standard { get; } = new(
         [
             new("fiction", new Dictionary<char, int> { ['K'] = 3, ['L'] = 2, ['M'] = 2, ['N'] = 3, ['P'] = 3, ['R'] = 2 }),
@@ -24,7 +28,10 @@ public sealed record BrownSplitPlan(IReadOnlyList<BrownHeldOutSet> HeldOut, stri
             new("press", new Dictionary<char, int> { ['A'] = 8, ['B'] = 4, ['C'] = 3 }),
         ],
         Seed: "hyperfit-brown-v1",
-        MinChunkWords: 220);
+        MinChunkWords: 220)
+    {
+        HyperfitByGenre = [new("press", ['A', 'B', 'C']), new("learned", ['J'])],
+    };
 }
 
 /// <summary>The five sets of a split. Pretrain and hyperfit hold whole texts; held-out sets hold chunks.</summary>

@@ -73,6 +73,19 @@ public sealed class RotaryEmbedding : IDisposable
         return (cos.to_type(dtype).MoveToOuterDisposeScope(), signedSin.to_type(dtype).MoveToOuterDisposeScope());
     }
 
+    /// <summary>A copy of inv_freq (d/2,) float32.</summary>
+    public Tensor InverseFrequencies() => _invFreq.clone();
+
+    /// <summary>cos and unsigned sin (B, T, d) float32 of (B, T) positions in transformers' layout.</summary>
+    public (Tensor Cos, Tensor Sin) HfCosSin(Tensor positionIds)
+    {
+        ArgumentNullException.ThrowIfNull(positionIds);
+        using var scope = NewDisposeScope();
+        var freqs = positionIds.to_type(float32).unsqueeze(-1) * _invFreq.to(positionIds.device); // (B, T, d/2)
+        var emb = cat([freqs, freqs], -1);                                                       // (B, T, d)
+        return (emb.cos().MoveToOuterDisposeScope(), emb.sin().MoveToOuterDisposeScope());
+    }
+
     // (…, d) float32 cos and signed sin of float32 positions (…).
     private (Tensor Cos, Tensor SignedSin) Compute(Tensor positions, Device device)
     {

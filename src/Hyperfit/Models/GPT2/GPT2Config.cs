@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Hyperfit.Models.ImageGPT;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Hyperfit.Models.GPT2;
 
@@ -16,17 +19,20 @@ public sealed record GPT2Config : ModelConfig
     public override int MaxPositions => NPositions;
     public required int NPositions { get; init; }
     public double LayerNormEpsilon { get; init; } = 1e-5;
-    /// <summary>gelu_new (tanh approximation, GPT-2's), gelu (exact erf), relu.</summary>
+    /// <summary>gelu_new (tanh approximation, GPT-2's), gelu (exact erf), relu, quick_gelu (<c>x·σ(1.702x)</c>, ImageGPT's).</summary>
     public string ActivationFunction { get; init; } = "gelu_new";
     public bool ScaleAttnWeights { get; init; } = true;
     public bool ScaleAttnByInverseLayerIdx { get; init; }
     public override bool TieWordEmbeddings => TieWordEmbeddingsValue;
     public bool TieWordEmbeddingsValue { get; init; } = true;
+    /// <summary>GPT-2's LayerNorm, or ImageGPT's mean-free norm when the backbone serves <c>ImageGPTForCausalImageModeling</c>
+    /// (not a config.json field: the architecture decides it).</summary>
+    public GPT2Normalization Normalization { get; init; } = GPT2Normalization.LayerNorm;
 
     public static GPT2Config FromJson(JsonObject json, string architecture)
     {
         var r = new ConfigReader(json);
-        r.RequireOneOf("activation_function", "gelu_new", "gelu_new", "gelu_pytorch_tanh", "gelu", "relu");
+        r.RequireOneOf("activation_function", "gelu_new", "gelu_new", "gelu_pytorch_tanh", "gelu", "relu", "quick_gelu");
         if (r.Bool("add_cross_attention", false))
         {
             throw new ModelConfigException("config field 'add_cross_attention' = true is not implemented (encoder-decoder GPT-2)");
@@ -53,6 +59,11 @@ public sealed record GPT2Config : ModelConfig
         config.Validate();
         return config;
     }
+
+    /// <summary>A new <c>ln_1</c> / <c>ln_2</c> / <c>ln_f</c> of this config's <see cref="Normalization"/>.</summary>
+    public nn.Module<Tensor, Tensor> CreateNorm(ScalarType dtype, Device? device) => Normalization == GPT2Normalization.ImageGpt
+        ? new ImageGPTLayerNorm(NEmbd, LayerNormEpsilon, dtype, device)
+        : nn.LayerNorm(NEmbd, LayerNormEpsilon, device: device, dtype: dtype);
 
     public override void Validate()
     {

@@ -37,10 +37,12 @@ public sealed class GPT2LMHeadModel : CausalLM
 
     public override KvCache CreateKvCache(int capacity = 256) => new(_config.NLayer, capacity);
 
-    public override Tensor forward(CausalLMInput input)
+    public override Tensor forward(CausalLMInput input) => ForwardCollecting(input, null);
+
+    protected override Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
-        var hidden = input.HiddenForHead(_transformer.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
+        var hidden = input.HiddenForHead(_transformer.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null ? nn.functional.linear(hidden, _transformer.EmbeddingWeight) : _lmHead.forward(hidden);
         return logits.MoveToOuterDisposeScope(); // (B, T, V)
     }

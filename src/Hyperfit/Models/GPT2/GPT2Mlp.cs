@@ -33,6 +33,7 @@ public sealed class GPT2Mlp : nn.Module<Tensor, Tensor>
             "gelu_new" or "gelu_pytorch_tanh" => nn.functional.gelu(h, GELU.Approximate.tanh),
             "gelu" => nn.functional.gelu(h),
             "relu" => nn.functional.relu(h),
+            "quick_gelu" => h * (h * 1.702).sigmoid(), // transformers' QuickGELUActivation (ImageGPT's default)
             _ => throw new InvalidOperationException($"activation {_activation} was not rejected by GPT2Config.Validate"),
         };
         return _dropout.forward(_cProj.forward(h)).MoveToOuterDisposeScope();

@@ -16,7 +16,7 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
     [ComponentName(Name = "h")]
     private readonly ModuleList<GPT2Block> _h;
     [ComponentName(Name = "ln_f")]
-    private readonly LayerNorm _lnF;
+    private readonly nn.Module<Tensor, Tensor> _lnF;
     private readonly Dropout _embedDropout;
     private readonly int _maxPositions;
 
@@ -25,7 +25,7 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
         _wte = nn.Embedding(config.VocabSize, config.NEmbd, device: device, dtype: dtype);
         _wpe = nn.Embedding(config.NPositions, config.NEmbd, device: device, dtype: dtype);
         _h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(i => new GPT2Block(config, i, dropout, dtype, device)).ToArray());
-        _lnF = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon, device: device, dtype: dtype);
+        _lnF = config.CreateNorm(dtype, device);
         _embedDropout = nn.Dropout(dropout);
         _maxPositions = config.NPositions;
         RegisterComponents();
@@ -33,7 +33,11 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
 
     public Parameter EmbeddingWeight => _wte.weight!;
 
-    public override Tensor forward(CausalLMInput input)
+    public override Tensor forward(CausalLMInput input) => Run(input, null);
+
+    /// <summary>The forward pass; with <paramref name="hiddenStates"/>, appends transformers' output_hidden_states
+    /// (embeddings, blocks 1 … L − 1, ln_f), each owned by the caller.</summary>
+    internal Tensor Run(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var ids = input.InputIds;
@@ -50,10 +54,13 @@ public sealed class GPT2Model : nn.Module<CausalLMInput, Tensor>
         var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
         for (var i = 0; i < _h.Count; i++)
         {
+            hiddenStates?.Add(h.alias().DetachFromDisposeScope());
             h = _h[i].forward(new GPT2Attention.Input(h, mask, input.Cache, i));
         }
 
         input.Cache?.Advance((int)t);
-        return _lnF.forward(h).MoveToOuterDisposeScope();
+        var normed = _lnF.forward(h);
+        hiddenStates?.Add(normed.alias().DetachFromDisposeScope());
+        return normed.MoveToOuterDisposeScope();
     }
 }

@@ -95,8 +95,17 @@ public class LlamaForCausalLM : CausalLM
             return _decodeKernel.Forward(input);
         }
 
+        return ForwardCollecting(input, null);
+    }
+
+    public override Tensor? RotaryInverseFrequencies() => _model.Rotary.InverseFrequencies();
+
+    public override (Tensor Cos, Tensor Sin)? RotaryCosSin(Tensor positionIds) => _model.Rotary.HfCosSin(positionIds);
+
+    protected override Tensor ForwardCollecting(CausalLMInput input, List<Tensor>? hiddenStates)
+    {
         using var scope = NewDisposeScope();
-        var hidden = input.HiddenForHead(_model.forward(input)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
+        var hidden = input.HiddenForHead(_model.Run(input, hiddenStates)); // (B, T, D), or (B, N, D) with LogitsToKeep = N
         var logits = _lmHead is null
             ? nn.functional.linear(hidden, _model.EmbeddingWeight) // tied: share the (V, D) embedding
             : _lmHead.forward(hidden);                            // (B, T, V)

@@ -47,7 +47,13 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
         }
     }
 
-    public override Tensor forward(CausalLMInput input)
+    public override Tensor forward(CausalLMInput input) => Run(input, null);
+
+    internal RotaryEmbedding Rotary => _rotary;
+
+    /// <summary>The forward pass; with <paramref name="hiddenStates"/>, appends transformers' output_hidden_states
+    /// (embeddings, layers 1 … L − 1, final norm), each owned by the caller.</summary>
+    internal Tensor Run(CausalLMInput input, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var ids = input.InputIds;
@@ -59,11 +65,14 @@ public sealed class LlamaModel : nn.Module<CausalLMInput, Tensor>
         var mask = AttentionMasks.Additive(input.AttentionMask, past, t, h.dtype, ids.device);
         for (var i = 0; i < _layers.Count; i++)
         {
+            hiddenStates?.Add(h.alias().DetachFromDisposeScope());
             h = _layers[i].forward(new LlamaAttention.Input(h, cos, sin, mask, input.Cache, i));
         }
 
         input.Cache?.Advance((int)t);
-        return _norm.forward(h).MoveToOuterDisposeScope();
+        var normed = _norm.forward(h);
+        hiddenStates?.Add(normed.alias().DetachFromDisposeScope());
+        return normed.MoveToOuterDisposeScope();
     }
 
     /// <summary>Rotary cos and signed sin (B or 1, 1, T, hd) for the input's T new positions after

@@ -86,6 +86,40 @@ public sealed class BrownCorpusTests : IDisposable
     }
 
     [Fact]
+    public void Should_write_a_hyperfitting_file_per_type_of_data_from_the_texts_no_set_holds_out()
+    {
+        // Given a fake package with two texts per genre, a plan holding out one A and one J text, and hyperfitting sets
+        // press (A–C) and learned (J)
+        var source = Directory.CreateDirectory(Path.Combine(_dir.Path, "src")).FullName;
+        BrownCorpusFakes.WritePackage(source, BrownCorpusFakes.Ids(2));
+        var plan = BrownSplitTests.SmallPlan with { MinChunkWords = 5, HyperfitByGenre = [new("press", ['A', 'B', 'C']), new("learned", ['J'])] };
+        var output = Path.Combine(_dir.Path, "out");
+
+        // When generated
+        var summaries = BrownDataset.Generate(source, output, plan);
+
+        // Then the two files follow the five split files and hold the whole non-held-out texts of their genres, as the
+        // pre-training file holds them (the same lines), never a held-out text
+        Assert.Equal(["hyperfit-press.jsonl", "hyperfit-learned.jsonl"], summaries.Skip(5).Select(s => s.File));
+        var pretrainLines = File.ReadAllLines(Path.Combine(output, "pretrain.jsonl"));
+        var pretrain = BrownJsonl.Read(Path.Combine(output, "pretrain.jsonl"));
+        var heldOut = plan.HeldOut.SelectMany(s => BrownJsonl.Read(Path.Combine(output, BrownDataset.HeldOutFile(s.Name)))).Select(r => r.TextId).ToHashSet();
+        foreach (var (name, genres) in new[] { ("press", "ABC"), ("learned", "J") })
+        {
+            var lines = File.ReadAllLines(Path.Combine(output, BrownDataset.HyperfitGenreFile(name)));
+            Assert.Equal(pretrainLines.Zip(pretrain).Where(p => genres.Contains(p.Second.Genre, StringComparison.Ordinal)).Select(p => p.First), lines);
+            Assert.DoesNotContain(BrownJsonl.Read(Path.Combine(output, BrownDataset.HyperfitGenreFile(name))), r => heldOut.Contains(r.TextId));
+        }
+
+        Assert.Equal([2 * 3 - 1, 2 - 1], summaries.Skip(5).Select(s => s.Texts));
+
+        // When a set has no text (genre Z does not exist), then generating is refused with its name
+        var empty = plan with { HyperfitByGenre = [new("none", ['Z'])] };
+        var e = Assert.Throws<ArgumentException>(() => BrownDataset.Generate(source, output, empty));
+        Assert.Contains("hyperfitting set 'none'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_write_the_five_files_from_a_package_folder()
     {
         // Given a fake package with two texts per genre and a plan holding out one text per set

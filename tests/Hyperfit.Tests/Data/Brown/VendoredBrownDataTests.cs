@@ -112,6 +112,26 @@ public sealed class VendoredBrownDataTests
     }
 
     [Fact]
+    public void Should_hold_the_pre_training_lines_of_their_genres_in_the_per_type_hyperfitting_files()
+    {
+        // Given the vendored per-type hyperfitting files (§6.2: press and learned next to fiction's hyperfit.jsonl)
+        var pretrain = File.ReadAllLines(Path.Combine(DataDirectory(), BrownDataset.PretrainFile));
+        var heldOut = BrownSplitPlan.Standard.HeldOut.SelectMany(s => TextIds(BrownDataset.HeldOutFile(s.Name))).ToHashSet(StringComparer.Ordinal);
+        foreach (var set in BrownSplitPlan.Standard.HyperfitByGenre)
+        {
+            // When compared with the pre-training file, then each is exactly its genres' lines there, byte for byte and
+            // in order, and holds no held-out text
+            var file = Path.Combine(DataDirectory(), BrownDataset.HyperfitGenreFile(set.Name));
+            var records = BrownJsonl.Read(file);
+            Assert.Equal(pretrain.Zip(Records(BrownDataset.PretrainFile)).Where(p => set.Genres.Contains(p.Second.Genre[0])).Select(p => p.First),
+                File.ReadAllLines(file));
+            Assert.All(records, r => Assert.Contains(r.Genre[0], set.Genres));
+            Assert.DoesNotContain(records, r => heldOut.Contains(r.TextId));
+            Assert.True(records.Count > 60, $"{set.Name}: {records.Count} texts");
+        }
+    }
+
+    [Fact]
     public void Should_stay_well_under_20_megabytes()
     {
         // Given the data folder, when sized, then it is under 10 MB in all

@@ -3,6 +3,7 @@ using Hyperfit.Generation;
 using Hyperfit.Models;
 using Hyperfit.Models.Cpu;
 using Hyperfit.Models.Llama;
+using Hyperfit.Tests.Models;
 using Hyperfit.Tests.Models.Cpu;
 using static TorchSharp.torch;
 
@@ -29,15 +30,8 @@ public sealed class LlamaDecodeKernelTests
 
     private static LlamaForCausalLM Build(JsonObject config, int seed, ScalarType dtype = ScalarType.Float32)
     {
-        manual_seed(seed);
         var model = (LlamaForCausalLM)ModelRegistry.Build(ModelRegistry.ReadConfig(config), new ModelOptions(dtype));
-        using (no_grad())
-        {
-            foreach (var (_, p) in model.named_parameters())
-            {
-                p.add_(randn_like(p) * 0.1); // norms away from 1, biases away from 0: every weight matters
-            }
-        }
+        SeededWeights.Fill(model, seed, perturbation: 0.1); // norms away from 1, biases away from 0: every weight matters
 
         model.eval();
         return model;
@@ -260,8 +254,8 @@ public sealed class LlamaDecodeKernelTests
         // Given a model whose config names an architecture the kernel does not list (as a new family reusing this
         // decoder with an extra feature would)
         var config = (LlamaConfig)ModelRegistry.ReadConfig(TinyConfigs.Llama()) with { Architecture = "FutureLlamaForCausalLM" };
-        manual_seed(6);
         using var model = new LlamaForCausalLM(config, new ModelOptions(ScalarType.Float32));
+        SeededWeights.Fill(model, 6);
         model.eval();
 
         // When it generates with the kernel enabled
