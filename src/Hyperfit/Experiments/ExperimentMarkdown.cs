@@ -123,6 +123,7 @@ public static class ExperimentMarkdown
         }
 
         AppendDirection(results.Direction, md);
+        AppendDownstream(spec, results.Downstream, md);
         AppendSideBySide(spec, plan, md);
         AppendFigures(spec, plan, figureFailures, md);
         return md.ToString();
@@ -207,6 +208,31 @@ public static class ExperimentMarkdown
             }
 
             md.Append('\n');
+        }
+    }
+
+    /// <summary>Tables 7 and 8: each downstream report rendered as <c>hyperfit downstream</c> renders it, its headings
+    /// moved two levels down under the table's; a table whose step did not finish says so.</summary>
+    private static void AppendDownstream(ExperimentSpec spec, IReadOnlyList<DownstreamTable>? tables, StringBuilder md)
+    {
+        foreach (var seed in tables is null ? [] : spec.Seeds)
+        {
+            foreach (var d in spec.Downstream)
+            {
+                var table = DownstreamSpec.Tables[d.Benchmark];
+                md.Append(Inv, $"## {table}: {d.Benchmark.ToUpperInvariant()}, base vs hyperfitted (seed {seed})\n\n");
+                var found = tables!.FirstOrDefault(t => t.Seed == seed && t.Report.Benchmark == d.Benchmark);
+                if (found is null)
+                {
+                    md.Append(Inv, $"`{ExperimentPlan.DownstreamStep(d.Benchmark, seed)}` did not finish.\n\n");
+                    continue;
+                }
+
+                foreach (var line in Evaluation.Downstream.DownstreamMarkdown.Render(found.Report).Split('\n'))
+                {
+                    md.Append(line.StartsWith('#') ? "##" + line : line).Append('\n');
+                }
+            }
         }
     }
 

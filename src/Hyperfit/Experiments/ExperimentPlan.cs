@@ -17,6 +17,7 @@ public sealed class ExperimentPlan
     public const string ReferenceFile = "reference.jsonl";
     public const string GenerationsFile = "generations.jsonl";
     public const string MetricsFile = "metrics.json";
+    public const string DownstreamFile = "downstream.json";
     public const string TokenizeStep = "tokenize-hyperfit-data";
 
     private readonly List<ExperimentStep> _steps = [];
@@ -59,12 +60,14 @@ public sealed class ExperimentPlan
 
     public static string AgreementStep(long seed) => Seeded("agreement", seed);
 
+    public static string DownstreamStep(string benchmark, long seed) => Seeded($"downstream-{benchmark}", seed);
+
     public static string SweepDecoding(int samples) => $"sweep_{ExperimentSpec.SweepModel(samples)}";
 
     /// <summary>The folder of a model: the base model's, or a train step's <c>final</c>.</summary>
     public string ModelDir(string model, long seed) => model == ExperimentSpec.BaseModel
         ? _spec.BaseModelDir
-        : Path.Combine(StepDir(TrainStep(model, seed)), HyperfitTrainer.FinalDirectoryName);
+        : _spec.Variant(model)?.ImportedModel ?? Path.Combine(StepDir(TrainStep(model, seed)), HyperfitTrainer.FinalDirectoryName);
 
     /// <summary>The step that tokenizes a dataset of the spec: <see cref="TokenizeStep"/> for <c>hyperfit.data</c>,
     /// <see cref="TokenizeDataStep"/> of the first variant hyperfitted on it otherwise.</summary>
@@ -138,6 +141,20 @@ public sealed class ExperimentPlan
                 var (m, sd) = (model, seed);
                 var recipe = spec.RecipeFor(m, sd);
                 var data = spec.DatasetOf(m);
+                if (spec.Variant(m)?.ImportedRun is { } imported)
+                {
+                    // Trained elsewhere (hyperfit import-run): the step only brings its log in; its identity is the
+                    // imported model's, so a re-imported run reruns every step that used it.
+                    Add(new ExperimentStep(TrainStep(m, sd), StepKind.Train, [],
+                        new JsonObject
+                        {
+                            ["imported_run"] = imported, ["model_identity"] = ModelIdentity.Hash(ModelDir(m, sd)),
+                            ["training_log_sha256"] = FileHash(Path.Combine(imported, TrainingLog.FileName)),
+                        },
+                        run => ExperimentWork.UseImportedRun(imported, run)) { Model = m, Seed = sd });
+                    continue;
+                }
+
                 Add(new ExperimentStep(TrainStep(m, sd), StepKind.Train, [],
                     new JsonObject
                     {
@@ -198,7 +215,31 @@ public sealed class ExperimentPlan
                         ModelOptions = ExperimentWork.Options(device),
                     }, run)) { ContextSet = agreement.ContextSet, Seed = sd });
             }
+
+            foreach (var downstream in spec.Downstream)
+            {
+                AddDownstream(downstream, seed, baseIdentity);
+            }
         }
+    }
+
+    private void AddDownstream(DownstreamSpec downstream, long seed, string baseIdentity)
+    {
+        var spec = _spec;
+        var settings = downstream.Settings;
+        var modelDirs = downstream.Models.Select(m => ModelDir(m, seed)).ToList();
+        Add(new ExperimentStep(DownstreamStep(downstream.Benchmark, seed), StepKind.Downstream, [.. downstream.Models.SelectMany(m => TrainDeps(m, seed))],
+            new JsonObject
+            {
+                ["data"] = downstream.DataDir, ["data_sha256"] = FolderHash(downstream.DataDir),
+                ["models"] = new JsonArray([.. downstream.Models.Select(m => (JsonNode)$"{m}={ModelInput(m, baseIdentity)}")]),
+                ["scoring"] = settings.Scoring.ToString(), ["shots"] = new JsonArray([.. settings.Shots.Select(k => (JsonNode)k)]),
+                ["tasks"] = downstream.Tasks is null ? null : new JsonArray([.. downstream.Tasks.Select(t => (JsonNode)t)]),
+                ["split"] = downstream.Split, ["max_length"] = settings.MaxLength, ["batch_tokens"] = settings.BatchTokens,
+                ["seed"] = settings.Seed, ["generate_tokens"] = settings.GenerateTokens, ["limit"] = settings.Limit, ["device"] = spec.Device,
+            },
+            run => ExperimentWork.Downstream(downstream.Request(modelDirs, ExperimentWork.Options(spec.Device)), Path.Combine(run.Directory, DownstreamFile), run))
+        { Seed = seed });
     }
 
     /// <param name="dataHash">SHA-256 of the file of the decoding's dataset (<see cref="ExperimentSpec.DatasetFor"/>).</param>
@@ -274,6 +315,20 @@ public sealed class ExperimentPlan
 
     private static string ModelInput(string model, string baseIdentity) =>
         model == ExperimentSpec.BaseModel ? $"base:{baseIdentity}" : model; // a trained model's identity is its train step's hash
+
+    /// <summary>SHA-256 over a data folder's files (relative names and contents, in name order): an edited benchmark
+    /// file reruns the downstream step.</summary>
+    private static string FolderHash(string folder)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(folder, file) + "\0"));
+            sha.AppendData(Convert.FromHexString(FileHash(file)));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 
     private static string FileHash(string path)
     {

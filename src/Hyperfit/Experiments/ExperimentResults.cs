@@ -56,4 +56,8 @@ public sealed record ExperimentResults
     public IReadOnlyList<SweepRow>? SampleSweep { get; init; }
 
     public IReadOnlyList<DirectionRow>? Direction { get; init; }
+
+    /// <summary>Appendix B.4: Tables 7 (MMLU) and 8 (GLUE) per seed, in spec order; null when the spec has no
+    /// <c>downstream</c> section, an entry missing when its step did not finish.</summary>
+    public IReadOnlyList<DownstreamTable>? Downstream { get; init; }
 }

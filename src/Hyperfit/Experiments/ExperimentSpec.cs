@@ -108,6 +108,9 @@ public sealed record ExperimentSpec
 
     public string Device { get; init; } = "cpu";
 
+    /// <summary>Appendix B.4: MMLU (Table 7) and GLUE (Table 8) runs of base vs hyperfitted models, in spec order.</summary>
+    public IReadOnlyList<DownstreamSpec> Downstream { get; init; } = [];
+
     public bool Wants(string metric) => Metrics.Contains(metric, StringComparer.Ordinal);
 
     /// <summary>Model name of a sweep variant trained on <paramref name="samples"/> samples.</summary>
@@ -140,7 +143,7 @@ public sealed record ExperimentSpec
     {
         if (Variant(model) is { } variant)
         {
-            return variant.Recipe with { Seed = seed };
+            return variant.ImportedRun is null ? variant.Recipe with { Seed = seed } : variant.Recipe; // an imported run keeps its own seed
         }
 
         var samples = SampleSweep!.Samples.Single(n => SweepModel(n) == model);
@@ -195,13 +198,18 @@ public sealed record ExperimentSpec
     {
         private static readonly string[] RootKeys =
             ["name", "description", "base_model", "hyperfit", "context_sets", "decoding", "agreement", "metrics", "seeds", "new_tokens",
-             "batch_size", "samples_per_set", "side_by_side", "device"];
+             "batch_size", "samples_per_set", "side_by_side", "device", "downstream"];
 
         private static readonly string[] HyperfitKeys = ["data", "text_field", "recipe", "variants", "sample_sweep"];
         private static readonly string[] SweepKeys = ["samples", "max_updates", "context_set"];
         private static readonly string[] ContextKeys = ["file", "text_field", "context_tokens", "contexts"];
         private static readonly string[] AgreementKeys = ["models", "context_set"];
-        private static readonly string[] VariantKeys = ["data", "text_field", "variant", "recipe"];
+        private static readonly string[] DownstreamKeys =
+            ["data", "models", "scoring", "shots", "tasks", "split", "max_length", "batch_tokens", "seed", "generate_tokens", "limit"];
+        private static readonly string[] VariantKeys = ["data", "text_field", "variant", "recipe", "imported_run"];
+
+        /// <summary>Keys an imported run may not set: it was trained with the recipe in its own log.</summary>
+        private static readonly string[] ImportedRunForbiddenKeys = ["recipe", "variant"];
 
         /// <summary>Recipe keys a variant's overrides may not set: the data variant and the seeds have their own keys.</summary>
         private static readonly string[] FixedRecipeKeys = ["variant", "seed"];
@@ -322,6 +330,11 @@ public sealed record ExperimentSpec
             }
 
             var seeds = LongList(root["seeds"], "seeds") ?? [42];
+            if (hyperfitVariants.FirstOrDefault(v => v.ImportedRun is not null) is { } imported && seeds.Count > 1)
+            {
+                throw Error($"seeds: hyperfit.variants.{imported.Label} is an imported run, one trained model; a spec with imported runs has one seed");
+            }
+
             Unique(seeds.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList(), "seeds");
             var newTokens = Int(root["new_tokens"], "new_tokens", min: 1) ?? 224;
             var labels = decoding.Select(d => d.Label).ToHashSet(StringComparer.Ordinal);
@@ -340,6 +353,7 @@ public sealed record ExperimentSpec
                     $"context_sets.{set.Label}: context_tokens ({set.ContextTokens}) + BOS + new_tokens ({newTokens}) exceeds the base model's max positions ({maxPositions})"));
             }
 
+            var downstream = root["downstream"] is { } downstreamNode ? ReadDownstream(downstreamNode, models, variants) : [];
             var canonical = root.ToJsonString();
             return new ExperimentSpec
             {
@@ -362,6 +376,7 @@ public sealed record ExperimentSpec
                 SamplesPerSet = Int(root["samples_per_set"], "samples_per_set", min: 0) ?? 3,
                 SideBySide = sideBySide,
                 Device = Device(Str(root["device"], "device") ?? "cpu"),
+                Downstream = downstream,
             };
         }
 
@@ -380,6 +395,112 @@ public sealed record ExperimentSpec
             var chosen = picks.OfType<DecodingSpec>().ToHashSet();
             return [.. decoding.Where(chosen.Contains).Select(d => d.Label)];
         }
+
+        /// <summary><c>downstream</c>: an object with <c>mmlu</c> and/or <c>glue</c>, each <c>hyperfit downstream</c>'s
+        /// settings as keys (data folder, models, scoring, shots, …).</summary>
+        private List<DownstreamSpec> ReadDownstream(JsonNode node, HashSet<string> models, List<string> variants)
+        {
+            var result = new List<DownstreamSpec>();
+            var entries = Obj(node, "downstream");
+            if (entries.Count == 0)
+            {
+                throw Error("downstream: name mmlu and/or glue (or leave the key out)");
+            }
+
+            foreach (var (benchmark, entry) in entries)
+            {
+                var where = $"downstream.{benchmark}";
+                if (!DownstreamSpec.Tables.ContainsKey(benchmark))
+                {
+                    throw Error($"unknown key '{where}' (known here: {string.Join(", ", DownstreamSpec.Tables.Keys)})");
+                }
+
+                var o = Obj(entry, where);
+                Keys(o, DownstreamKeys, where + ".");
+                var data = PathOf(Required(o, "data", where + "."), where + ".data", directory: true);
+                var list = StrList(o["models"], where + ".models") ?? [BaseModel, .. variants];
+                Unique(list, where + ".models");
+                foreach (var m in list.Where(m => !models.Contains(m)))
+                {
+                    throw Error($"{where}.models: unknown model '{m}' (models: {string.Join(", ", models)})");
+                }
+
+                var scoringName = Str(o["scoring"], where + ".scoring");
+                var scoring = scoringName is null ? DownstreamSpec.DefaultScoring(benchmark)
+                    : Enum.GetValues<Evaluation.Downstream.DownstreamScoring>().Cast<Evaluation.Downstream.DownstreamScoring?>()
+                          .FirstOrDefault(v => string.Equals(v.ToString()!.ToLowerInvariant(), scoringName, StringComparison.Ordinal))
+                      ?? throw Error($"{where}.scoring: unknown scoring '{scoringName}' (known: official, harness, generate)");
+
+                var shots = o["shots"] is { } shotsNode ? IntList(shotsNode, where + ".shots", min: 0) : DownstreamSpec.DefaultShots(benchmark);
+                var tasks = StrList(o["tasks"], where + ".tasks");
+                var split = Str(o["split"], where + ".split") ?? "test";
+                var settings = new Evaluation.Downstream.DownstreamSettings
+                {
+                    Scoring = scoring,
+                    Shots = shots,
+                    MaxLength = Int(o["max_length"], where + ".max_length", min: 1),
+                    BatchTokens = Int(o["batch_tokens"], where + ".batch_tokens", min: 1) ?? 4096,
+                    Seed = LongValue(o["seed"], where + ".seed") ?? 1234,
+                    GenerateTokens = Int(o["generate_tokens"], where + ".generate_tokens", min: 1) ?? 5,
+                    Limit = Int(o["limit"], where + ".limit", min: 1),
+                };
+                var spec = new DownstreamSpec(benchmark, data, settings, list, tasks, split);
+                if (benchmark == Evaluation.Downstream.DownstreamRequest.Glue && o["split"] is not null)
+                {
+                    throw Error($"{where}.split: GLUE is evaluated on its dev splits; split applies to mmlu only");
+                }
+
+                try
+                {
+                    spec.Request([.. list], Models.ModelOptions.Default).Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    throw Error($"{where}: {e.Message.Split(" (Parameter", 2)[0]}");
+                }
+
+                result.Add(spec);
+            }
+
+            return result;
+        }
+
+        /// <summary>The recipe an imported run was trained with, from its training_log.json (written by
+        /// <c>hyperfit import-run</c>, which marks it with <c>imported_from</c>).</summary>
+        private HyperfitRecipe ImportedRecipe(string run, string key)
+        {
+            var log = Path.Combine(run, Training.TrainingLog.FileName);
+            if (!System.IO.File.Exists(log) || !System.IO.File.Exists(Path.Combine(run, Training.HyperfitTrainer.FinalDirectoryName, "config.json")))
+            {
+                throw Error($"{key}: {run} is not an imported run (needs {Training.TrainingLog.FileName} and final/config.json; make it with hyperfit import-run)");
+            }
+
+            try
+            {
+                var config = JsonNode.Parse(System.IO.File.ReadAllText(log))?["config"] as JsonObject;
+                if (config?["imported_from"] is not JsonObject || config["recipe"] is not JsonObject recipeJson)
+                {
+                    throw Error($"{key}: {log} has no config.imported_from and config.recipe (not written by hyperfit import-run)");
+                }
+
+                return HyperfitRecipe.Parse(recipeJson.ToJsonString(), $"{log}: config.recipe").Validate();
+            }
+            catch (JsonException e)
+            {
+                throw Error($"{key}: {log} is not valid JSON ({FirstLine(e.Message)})");
+            }
+            catch (FieldException e)
+            {
+                throw Error($"{key}: {log}: config.recipe: {SpecKeys.Describe(e)}");
+            }
+        }
+
+        private long? LongValue(JsonNode? node, string key) => node switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<long>(out var l) => l,
+            _ => throw Error($"key '{key}' must be an integer (got {Kind(node)} {node.ToJsonString()})"),
+        };
 
         /// <summary>The device, checked now (CUDA where this build or machine has none is refused before any step runs).</summary>
         private string Device(string name)
@@ -483,6 +604,18 @@ public sealed record ExperimentSpec
                     {
                         throw Error($"{where}.recipe: '{fixedKey}' is set by {(fixedKey == "seed" ? "seeds" : where + ".variant")}, not by the recipe");
                     }
+                }
+
+                if (o["imported_run"] is { } importedNode)
+                {
+                    foreach (var trainingKey in ImportedRunForbiddenKeys.Where(o.ContainsKey))
+                    {
+                        throw Error($"{where}.{trainingKey}: an imported run was trained with the recipe in its training_log.json; leave {trainingKey} out");
+                    }
+
+                    var run = PathOf(importedNode, where + ".imported_run", directory: true);
+                    result.Add(new HyperfitVariantSpec(label, new HyperfitDataset(file, textField), ImportedRecipe(run, where + ".imported_run")) { ImportedRun = run });
+                    continue;
                 }
 
                 result.Add(new HyperfitVariantSpec(label, new HyperfitDataset(file, textField),

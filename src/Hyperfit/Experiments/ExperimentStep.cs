@@ -28,6 +28,9 @@ public enum StepKind
 
     /// <summary>§6.1: top-1 agreement of several models on the original texts.</summary>
     Agreement,
+
+    /// <summary>Appendix B.4: an MMLU or GLUE run of base vs hyperfitted models (Tables 7 and 8).</summary>
+    Downstream,
 }
 
 /// <summary>One node of the experiment DAG. Its outputs go to <c>OUT/steps/&lt;Name&gt;/</c>; <see cref="Inputs"/>

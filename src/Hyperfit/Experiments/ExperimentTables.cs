@@ -56,6 +56,7 @@ public static class ExperimentTables
                 })]
                 : null,
             Direction = Direction(spec, plan, view, table3),
+            Downstream = spec.Downstream.Count == 0 ? null : DownstreamTables(spec, plan),
         };
     }
 
@@ -191,6 +192,16 @@ public static class ExperimentTables
 
         return rows;
     }
+
+    private static List<DownstreamTable> DownstreamTables(ExperimentSpec spec, ExperimentPlan plan) =>
+    [
+        .. from seed in spec.Seeds
+           from d in spec.Downstream
+           let step = ExperimentPlan.DownstreamStep(d.Benchmark, seed)
+           let file = Path.Combine(plan.StepDir(step), ExperimentPlan.DownstreamFile)
+           where File.Exists(file)
+           select new DownstreamTable(DownstreamSpec.Tables[d.Benchmark], step, seed, Evaluation.Downstream.DownstreamReport.Read(file)),
+    ];
 
     private static AgreementTable Agreement(ExperimentSpec spec, StepMetricsView r, AgreementSpec agreement)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hyperfit.Data;
 using Hyperfit.Evaluation;
+using Hyperfit.Evaluation.Downstream;
 using Hyperfit.Generation;
 using Hyperfit.Models;
 using Hyperfit.Runtime;
@@ -62,6 +63,43 @@ public static class ExperimentWork
         }
     }
 
+    /// <summary>An imported run's train step: its training_log.json is copied into the step folder (the report's
+    /// training curves and loss rows read it there); the model stays in the imported run's <c>final/</c>
+    /// (<see cref="ExperimentPlan.ModelDir"/>).</summary>
+    public static void UseImportedRun(string importedRun, StepRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var target = Path.Combine(run.Directory, TrainingLog.FileName);
+        var temporary = target + ".tmp";
+        File.Copy(Path.Combine(importedRun, TrainingLog.FileName), temporary, overwrite: true);
+        File.Move(temporary, target, overwrite: true);
+        run.Log($"imported run {importedRun}: model {Path.Combine(importedRun, HyperfitTrainer.FinalDirectoryName)}");
+    }
+
+    /// <summary>Checks that an imported run was hyperfitted from this spec's base model on the variant's data (the
+    /// token ids <c>hyperfit train</c> would use under the run's recipe); the preflight calls it before any step.</summary>
+    /// <exception cref="InvalidDataException">One line naming the run and what differs.</exception>
+    public static void CheckImportedRun(string baseModel, string baseIdentity, HyperfitVariantSpec variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        var log = Path.Combine(variant.ImportedRun!, TrainingLog.FileName);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(log))!["config"]!;
+        var identity = config["model_identity"]?.GetValue<string>();
+        if (identity != baseIdentity)
+        {
+            throw new InvalidDataException($"{log}: the run was hyperfitted from another model (identity {Short(identity)}, base_model is {Short(baseIdentity)})");
+        }
+
+        var data = SequenceDataset.Load(variant.Data.File, HfTokenizer.Load(baseModel), variant.Recipe, variant.Data.TextField);
+        var hash = config["data_hash"]?.GetValue<string>();
+        if (hash != data.Hash)
+        {
+            throw new InvalidDataException($"{log}: the run was hyperfitted on other token ids (data hash {Short(hash)}) than {variant.Data.File} gives under its recipe ({Short(data.Hash)})");
+        }
+    }
+
+    private static string Short(string? hash) => hash is null ? "none" : hash.Length > 12 ? hash[..12] + "…" : hash;
+
     /// <summary>Continuations of the prepared contexts (<see cref="GenerationJob"/>), in <c>hyperfit generate</c>'s JSONL format.</summary>
     public static void Generate(string modelDir, string referenceFile, GenerationConfig config, string? citationData, int batchSize, string device, string outFile,
         StepRun run)
@@ -84,6 +122,29 @@ public static class ExperimentWork
             }
         }), log: null, run.Cancellation);
         GenerationsFile.Write(outFile, outcome.Lines);
+    }
+
+    /// <summary>Appendix B.4 (<see cref="DownstreamRun"/>): the benchmark's report as JSON with its Markdown beside it,
+    /// progress every tenth of the questions.</summary>
+    public static void Downstream(DownstreamRequest request, string outFile, StepRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        string? stage = null;
+        var next = 0;
+        var report = DownstreamRun.Run(request, predictions: null, new InlineProgress<DownstreamProgress>(p =>
+        {
+            if (p.Stage != stage)
+            {
+                (stage, next) = (p.Stage, 0);
+            }
+
+            if (p.Done >= next || p.Done == p.Total)
+            {
+                next = p.Done + Math.Max(1, p.Total / 4);
+                run.Log(string.Create(Inv, $"{p.Stage}: {p.Done}/{p.Total} questions, {p.QuestionsPerSecond:F1} q/s{(p.Eta is { } eta ? $", ETA {(int)eta.TotalMinutes}:{eta.Seconds:00}" : "")}"));
+            }
+        }), run.Log, run.Cancellation);
+        report.Write(outFile);
     }
 
     /// <summary>Remaining time at the rate so far, as m:ss.</summary>

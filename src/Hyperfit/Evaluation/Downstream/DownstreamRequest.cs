@@ -11,6 +11,9 @@ public sealed record DownstreamRequest
     /// <summary>Model folders, compared on the same questions (base first, then hyperfitted variants).</summary>
     public required IReadOnlyList<string> ModelDirs { get; init; }
 
+    /// <summary>Names the report gives the models (an experiment's base/variant labels); null: from the folder names.</summary>
+    public IReadOnlyList<string>? ModelNames { get; init; }
+
     public required string DataDir { get; init; }
 
     public required DownstreamSettings Settings { get; init; }
@@ -38,6 +41,11 @@ public sealed record DownstreamRequest
         if (ModelDirs.Count == 0)
         {
             throw new ArgumentException("at least one model folder is needed", nameof(ModelDirs));
+        }
+
+        if (ModelNames is { } names && (names.Count != ModelDirs.Count || names.Distinct(StringComparer.Ordinal).Count() != names.Count))
+        {
+            throw new ArgumentException("model names must be distinct, one per model folder", nameof(ModelNames));
         }
 
         Settings.Validate();

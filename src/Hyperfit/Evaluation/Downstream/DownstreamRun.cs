@@ -24,9 +24,45 @@ public static class DownstreamRun
         log ??= _ => { };
         request.Validate();
         var settings = request.Settings;
-        var maxShots = settings.Shots.Max();
-
         // Everything that can fail on bad input fails here, before a model is loaded (and before anything is printed).
+        var (mmlu, glue, summary) = LoadData(request);
+
+        var tokenizers = request.ModelDirs.Select(dir =>
+        {
+            var config = HfModelLoader.ReadConfig(dir);
+            var tokenizer = HfTokenizer.Load(dir);
+            tokenizer.ValidateAgainstModel(config.VocabSize, dir);
+            DownstreamEngine.ResolveMaxLength(config, settings.MaxLength);
+            return tokenizer;
+        }).ToArray();
+        summary.ForEach(log);
+
+        var names = request.ModelNames ?? ModelNames(request.ModelDirs);
+        var models = new List<DownstreamModelResult>();
+        for (var m = 0; m < request.ModelDirs.Count; m++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var dir = request.ModelDirs[m];
+            var name = names[m];
+            log($"loading {dir}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var model = HfModelLoader.Load(dir, request.ModelOptions);
+            model.eval();
+            models.Add(mmlu is not null
+                ? new DownstreamModelResult(dir, name, MmluEvaluation.Run(model, tokenizers[m], name, mmlu, settings, predictions, progress, cancellation), null, clock.Elapsed.TotalSeconds)
+                : new DownstreamModelResult(dir, name, null, GlueEvaluation.Run(model, tokenizers[m], name, glue, settings, predictions, progress, cancellation), clock.Elapsed.TotalSeconds));
+        }
+
+        return Report(request, settings, mmlu, glue, models);
+    }
+
+    /// <summary>Reads and checks the benchmark's data as <see cref="Run"/> will (an experiment's preflight calls it
+    /// before any step runs).</summary>
+    /// <exception cref="InvalidDataException">Bad data: one line naming the file.</exception>
+    public static (MmluDataset? Mmlu, GlueDataset[] Glue, List<string> Summary) LoadData(DownstreamRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var maxShots = request.Settings.Shots.Max();
         var summary = new List<string>();
         MmluDataset? mmlu = null;
         GlueDataset[] glue = [];
@@ -50,33 +86,7 @@ public static class DownstreamRun
             }
         }
 
-        var tokenizers = request.ModelDirs.Select(dir =>
-        {
-            var config = HfModelLoader.ReadConfig(dir);
-            var tokenizer = HfTokenizer.Load(dir);
-            tokenizer.ValidateAgainstModel(config.VocabSize, dir);
-            DownstreamEngine.ResolveMaxLength(config, settings.MaxLength);
-            return tokenizer;
-        }).ToArray();
-        summary.ForEach(log);
-
-        var names = ModelNames(request.ModelDirs);
-        var models = new List<DownstreamModelResult>();
-        for (var m = 0; m < request.ModelDirs.Count; m++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var dir = request.ModelDirs[m];
-            var name = names[m];
-            log($"loading {dir}");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var model = HfModelLoader.Load(dir, request.ModelOptions);
-            model.eval();
-            models.Add(mmlu is not null
-                ? new DownstreamModelResult(dir, name, MmluEvaluation.Run(model, tokenizers[m], name, mmlu, settings, predictions, progress, cancellation), null, clock.Elapsed.TotalSeconds)
-                : new DownstreamModelResult(dir, name, null, GlueEvaluation.Run(model, tokenizers[m], name, glue, settings, predictions, progress, cancellation), clock.Elapsed.TotalSeconds));
-        }
-
-        return Report(request, settings, mmlu, glue, models);
+        return (mmlu, glue, summary);
     }
 
     /// <summary>Table labels: each folder's name; a trainer's <c>final</c> folder is named with its run folder
