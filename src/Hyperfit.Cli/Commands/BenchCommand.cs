@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Hyperfit.Checkpoints;
 using Hyperfit.Evaluation;
 using Hyperfit.Generation;
 using Hyperfit.Runtime;
@@ -143,14 +142,7 @@ public static class BenchCommand
             }
 
             var options = CommonOptions.ModelOptionsFrom(parse, device, dtype);
-            using var lm = useRandom ? GenerationBenchmark.RandomLlama(options, size: parse.GetValue(randomSize)!) : HfModelLoader.Load(dir!, options);
-            lm.eval();
-            if (c + n > lm.Config.MaxPositions)
-            {
-                throw new ArgumentException($"--context-tokens + --new-tokens = {c + n} exceeds the model's max positions ({lm.Config.MaxPositions})");
-            }
-
-            var runs = GenerationBenchmark.Run(lm, b, c, n, cachedOnly: parse.GetValue(cachedOnly));
+            var (runs, parameters) = GenerationBenchmark.Run(useRandom ? null : dir, parse.GetValue(randomSize)!, options, b, c, n, cachedOnly: parse.GetValue(cachedOnly));
             var threads = TorchSharp.torch.get_num_threads();
             var policy = OpenMpWaitPolicy.Describe();
             var peakRss = TrainBenchmark.PeakRssBytes();
@@ -182,7 +174,7 @@ public static class BenchCommand
                 }
 
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv,
-                    $"{lm.parameters().Sum(p => p.numel()) / 1e6:F1}M parameters; {threads} intra-op threads (decode-kernel steps and cached steps of up to " +
+                    $"{parameters / 1e6:F1}M parameters; {threads} intra-op threads (decode-kernel steps and cached steps of up to " +
                     $"{TextGenerator.SingleThreadDecodeMaxRows} rows: 1); OMP_WAIT_POLICY {policy}; MKL {MklCpuDispatch.Status}; peak RSS {peakRss / 1048576.0:F0} MiB")));
             }
 

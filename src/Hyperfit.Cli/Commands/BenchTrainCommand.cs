@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Hyperfit.Checkpoints;
-using Hyperfit.Models;
 using Hyperfit.Runtime;
 using Hyperfit.Training;
 using Spectre.Console;
@@ -28,8 +27,7 @@ public static class BenchTrainCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var compute = TensorDTypes.ParseComputeDType(parse.GetValue(dtype)!) == TorchSharp.torch.ScalarType.BFloat16 ? "bfloat16" : "float32";
-            using var loaded = HfModelLoader.Load(parse.GetValue(model)!, new ModelOptions(TorchSharp.torch.ScalarType.Float32, ComputeDevice.Resolve(parse.GetValue(device)!)));
-            var result = TrainBenchmark.Run(loaded, parse.GetValue(batch), parse.GetValue(seqLen), parse.GetValue(steps), compute,
+            var result = TrainBenchmark.Run(parse.GetValue(model)!, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(seqLen), parse.GetValue(steps), compute,
                 profile: parse.GetValue(profile));
             if (parse.GetValue(json))
             {

@@ -29,7 +29,7 @@ public static class NewModelCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var tokenizerDir = parse.GetValue(tokenizer)!;
-            var size = parse.GetValue(vocab) ?? Tokenization.HfTokenizer.Load(tokenizerDir).VocabSize;
+            var size = parse.GetValue(vocab) ?? ModelFactory.VocabSizeFor(tokenizerDir);
             var basis = ModelBlueprint.Preset(parse.GetValue(preset)!, parse.GetValue(arch)!, size);
             var headCount = parse.GetValue(heads) ?? basis.Heads;
             var blueprint = basis with

@@ -39,6 +39,23 @@ public static class GenerationBenchmark
         return model;
     }
 
+    /// <summary><c>hyperfit bench generate</c>: a model folder, or (<paramref name="modelDir"/> null) a random Llama of
+    /// <paramref name="randomSize"/>, timed as <see cref="Run(CausalLM, int, int, int, int, bool)"/> does.</summary>
+    /// <exception cref="FieldException">Context + new tokens beyond the model's positions.</exception>
+    /// <returns>The runs and the model's parameter count.</returns>
+    public static (IReadOnlyList<GenerationBenchmarkRun> Runs, long Parameters) Run(string? modelDir, string randomSize, ModelOptions options, int batch,
+        int contextTokens, int newTokens, bool cachedOnly = false)
+    {
+        using var model = modelDir is null ? RandomLlama(options, size: randomSize) : Checkpoints.HfModelLoader.Load(modelDir, options);
+        model.eval();
+        if (contextTokens + newTokens > model.Config.MaxPositions)
+        {
+            throw new FieldException(Fields.MaxNewTokens, $"context tokens + new tokens = {contextTokens + newTokens} exceeds the model's max positions ({model.Config.MaxPositions})");
+        }
+
+        return (Run(model, batch, contextTokens, newTokens, cachedOnly: cachedOnly), model.parameters().Sum(p => p.numel()));
+    }
+
     /// <summary>Times greedy generation of <paramref name="newTokens"/> tokens after random contexts: "kv-cache" (one
     /// row), "no-cache" (one row, the prefix recomputed every step), "kv-cache-batched" (<paramref name="batch"/> rows)
     /// and, where the model has a decode kernel, the cached runs again through the module graph.</summary>

@@ -34,6 +34,15 @@ public sealed record TrainBenchmarkResult(
 /// <summary>Times optimizer updates on random ids (the real <see cref="TrainingStep"/>, Adam included).</summary>
 public static class TrainBenchmark
 {
+    /// <summary><c>hyperfit bench train</c>: loads the model folder (float32 master weights on <paramref name="device"/>)
+    /// and times it.</summary>
+    public static TrainBenchmarkResult Run(string modelDir, string device, int batchSize, int sequenceLength, int steps, string dtype = "float32",
+        bool profile = false)
+    {
+        using var model = Checkpoints.HfModelLoader.Load(modelDir, new Models.ModelOptions(ScalarType.Float32, Runtime.ComputeDevice.Resolve(device)));
+        return Run(model, batchSize, sequenceLength, steps, dtype, profile: profile);
+    }
+
     public static TrainBenchmarkResult Run(CausalLM model, int batchSize, int sequenceLength, int steps, string dtype = "float32",
         int warmup = 1, long seed = 0, int matmulSize = 2048, bool profile = false)
     {
