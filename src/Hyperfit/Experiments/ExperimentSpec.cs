@@ -502,19 +502,8 @@ public sealed record ExperimentSpec
             _ => throw Error($"key '{key}' must be an integer (got {Kind(node)} {node.ToJsonString()})"),
         };
 
-        /// <summary>The device, checked now (CUDA where this build or machine has none is refused before any step runs).</summary>
-        private string Device(string name)
-        {
-            try
-            {
-                Runtime.ComputeDevice.Resolve(name);
-                return name;
-            }
-            catch (FieldException e)
-            {
-                throw Error(SpecKeys.Describe(e));
-            }
-        }
+        /// <summary>The device, checked now (<see cref="SpecKeys.DeviceProblem"/>).</summary>
+        private string Device(string name) => SpecKeys.DeviceProblem(name) is { } problem ? throw Error(problem) : name;
 
         /// <summary>A recipe file (over the paper's preset) or an object of overrides over <paramref name="basis"/>
         /// (null: the paper's preset).</summary>

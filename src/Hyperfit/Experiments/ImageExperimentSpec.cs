@@ -198,19 +198,8 @@ public sealed record ImageExperimentSpec
             };
         }
 
-        /// <summary>The device, checked now (CUDA where this build or machine has none is refused before any step runs).</summary>
-        private string Device(string name)
-        {
-            try
-            {
-                Runtime.ComputeDevice.Resolve(name);
-                return name;
-            }
-            catch (FieldException e)
-            {
-                throw Error(SpecKeys.Describe(e));
-            }
-        }
+        /// <summary>The device, checked now (<see cref="SpecKeys.DeviceProblem"/>).</summary>
+        private string Device(string name) => SpecKeys.DeviceProblem(name) is { } problem ? throw Error(problem) : name;
 
         private ImageRangeSpec Range(JsonObject o, string where) => new(
             PathOf(Required(o, "data", where + "."), where + ".data", directory: null),

@@ -25,6 +25,21 @@ public static class SpecKeys
         [Fields.CitationNgram] = "decoding.{decoding}.citation_ngram",
     };
 
+    /// <summary>Why a spec's <c>device</c> cannot be used here (CUDA where this build or machine has none), as the
+    /// spec's key path and message; null when it can. Checked when the spec loads, before any step runs.</summary>
+    public static string? DeviceProblem(string device)
+    {
+        try
+        {
+            Runtime.ComputeDevice.Resolve(device);
+            return null;
+        }
+        catch (FieldException e)
+        {
+            return Describe(e);
+        }
+    }
+
     /// <summary>The error's message with its field shown as the spec's key path. A recipe key becomes
     /// <c>{recipe}.KEY</c> (<c>hyperfit.recipe</c> or a variant's <c>hyperfit.variants.X.recipe</c>).</summary>
     /// <param name="places">Values of the placeholders: <c>decoding</c>, <c>set</c>, <c>recipe</c>.</param>

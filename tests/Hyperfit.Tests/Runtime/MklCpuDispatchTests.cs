@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Hyperfit.Runtime;
@@ -55,35 +54,20 @@ public sealed class MklCpuDispatchTests
     {
         // Given a hyperfit process with MKL's verbose mode on (it names the instruction set it dispatched to), with or
         // without the opt-out
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliTrainingFixture.CliDll);
-        foreach (var a in new[] { "bench", "generate", "--random-model", "--batch", "1", "--context-tokens", "4", "--new-tokens", "1", "--cached-only", "--json" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["OMP_NUM_THREADS"] = "1";
-        info.Environment["MKL_VERBOSE"] = "1";
-        info.Environment.Remove(MklCpuDispatch.OptOutVariable);
-        if (setting is not null)
-        {
-            info.Environment[MklCpuDispatch.OptOutVariable] = setting;
-        }
-
         // When it runs a prefill (a float32 matrix product)
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "hyperfit bench generate did not finish");
+        var (exitCode, output, error) = BenchGenerateProcess.Run(4, new Dictionary<string, string?>
+        {
+            ["MKL_VERBOSE"] = "1", [MklCpuDispatch.OptOutVariable] = setting,
+        });
 
         // Then the benchmark reports the dispatch, and on an AMD processor with AVX-512 MKL ran its AVX-512 kernels
         // exactly when the fix was on
-        var all = output.Result + error.Result;
-        Assert.True(process.ExitCode == 0, all);
+        var all = output + error;
+        Assert.True(exitCode == 0, all);
         var expected = setting is null && IsAmdWithAvx512 ? "AVX-512 kernels (Hyperfit's AMD fix)"
             : setting is null ? "MKL's own dispatch (" : $"MKL's own dispatch ({MklCpuDispatch.OptOutVariable}=native)";
         // (MKL's verbose lines share standard output with the JSON)
-        var json = string.Join('\n', output.Result.Split('\n').Where(l => !l.StartsWith("MKL_VERBOSE", StringComparison.Ordinal)));
+        var json = string.Join('\n', output.Split('\n').Where(l => !l.StartsWith("MKL_VERBOSE", StringComparison.Ordinal)));
         var reported = (string)System.Text.Json.Nodes.JsonNode.Parse(json)!.AsArray()[0]!["MklDispatch"]!;
         Assert.StartsWith(expected, reported, StringComparison.Ordinal);
         if (IsAmdWithAvx512)
