@@ -30,7 +30,12 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var h = inputType == float32 ? x : x.to_type(float32);
-        var inverseRms = h.square().mean([-1], keepdim: true).add_(_eps).rsqrt_();
+        // mean(x²) as ‖x‖²/D: vector_norm reads x without writing a D-wide x², and its backward (x/‖x‖ times the
+        // gradient) takes fewer D-wide passes than pow's and mean's. Same value to rounding (≤ 1e-6 relative);
+        // forward + backward of one norm at 8 × 256 × 384 runs 20–33 % faster (docs/performance.md, 2026-12-02).
+        // Not square_(): vector_norm's backward needs its output unchanged.
+        var sumOfSquares = linalg.vector_norm(h, 2, [-1], keepdim: true).square(); // (…, 1)
+        var inverseRms = sumOfSquares.div_(h.shape[^1]).add_(_eps).rsqrt_();
         h = h * inverseRms;
         return (_weight * (inputType == float32 ? h : h.to_type(inputType))).MoveToOuterDisposeScope();
     }
