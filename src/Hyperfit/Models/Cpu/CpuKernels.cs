@@ -16,9 +16,10 @@ namespace Hyperfit.Models.Cpu;
 /// owned by the caller; nothing here allocates on the managed heap.</remarks>
 internal static unsafe class CpuKernels
 {
-    /// <summary>Input rows that share one pass over a weight matrix: a batched step of up to this many rows streams
-    /// every weight once.</summary>
-    public const int RowBlock = 8;
+    /// <summary>Input rows that share one pass over a weight matrix. Four: each weight vector loaded feeds four FMAs
+    /// from registers; an eight-row block (sixteen accumulators, two outputs at a time) measured about 35 % slower at
+    /// batch 16 on this machine (docs/performance.md).</summary>
+    public const int RowBlock = 4;
 
     /// <summary><c>y[r, o] = Σᵢ w[o, i] · x[r, i] (+ bias[o])</c> for <paramref name="rows"/> rows: a linear layer
     /// with a row-major (outputs × inputs) weight, as <c>nn.Linear</c> stores it, computed with
@@ -52,8 +53,7 @@ internal static unsafe class CpuKernels
             switch (block)
             {
                 case 1: MatVec1<TOps, TVector>(w, outputs, inputs, x0, y0); break;
-                case <= 4: MatVecBlock<TOps, TVector>(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
-                default: MatVecBlock8<TOps, TVector>(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
+                default: MatVecBlock<TOps, TVector>(w, outputs, inputs, x0, xStride, y0, yStride, block); break;
             }
         }
 
@@ -68,8 +68,8 @@ internal static unsafe class CpuKernels
         }
     }
 
-    // One row: the weight stream is the bottleneck. Four output rows at a time keep four independent FMA chains
-    // and four weight streams in flight (one chain waits on the FMA latency; one stream on the memory latency).
+    // One row: one accumulator per output row; the weight stream is the bottleneck. (Four output rows at a time,
+    // four weight streams and four FMA chains in flight, measured about 40 % slower here: docs/performance.md.)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVec1<TOps, TVector>(float* w, int outputs, int inputs, float* x, float* y)
         where TOps : IFloatVector<TVector>
@@ -77,40 +77,6 @@ internal static unsafe class CpuKernels
     {
         var vectorEnd = inputs - (inputs % TOps.Count);
         var o = 0;
-        for (; o + 4 <= outputs; o += 4)
-        {
-            var r0 = w + ((long)o * inputs);
-            var r1 = r0 + inputs;
-            var r2 = r1 + inputs;
-            var r3 = r2 + inputs;
-            var a0 = TOps.Zero;
-            var a1 = TOps.Zero;
-            var a2 = TOps.Zero;
-            var a3 = TOps.Zero;
-            for (var i = 0; i < vectorEnd; i += TOps.Count)
-            {
-                var xv = TOps.Load(x + i);
-                a0 = TOps.MultiplyAdd(TOps.Load(r0 + i), xv, a0);
-                a1 = TOps.MultiplyAdd(TOps.Load(r1 + i), xv, a1);
-                a2 = TOps.MultiplyAdd(TOps.Load(r2 + i), xv, a2);
-                a3 = TOps.MultiplyAdd(TOps.Load(r3 + i), xv, a3);
-            }
-
-            float s0 = TOps.Sum(a0), s1 = TOps.Sum(a1), s2 = TOps.Sum(a2), s3 = TOps.Sum(a3);
-            for (var i = vectorEnd; i < inputs; i++)
-            {
-                s0 += r0[i] * x[i];
-                s1 += r1[i] * x[i];
-                s2 += r2[i] * x[i];
-                s3 += r3[i] * x[i];
-            }
-
-            y[o] = s0;
-            y[o + 1] = s1;
-            y[o + 2] = s2;
-            y[o + 3] = s3;
-        }
-
         for (; o < outputs; o++)
         {
             var row = w + ((long)o * inputs);
@@ -176,97 +142,6 @@ internal static unsafe class CpuKernels
             if (block > 3)
             {
                 y[(3L * yStride) + o] = s3;
-            }
-        }
-    }
-
-    // Five to eight rows: two output rows at a time against all eight input rows, 16 accumulators, so each weight
-    // vector is loaded once per step and every load feeds eight FMAs (the loop is FMA-bound, not load-bound).
-    // Rows past the block alias the last real row; their sums are computed and dropped.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVecBlock8<TOps, TVector>(float* w, int outputs, int inputs, float* x, int xStride, float* y, int yStride, int block)
-        where TOps : IFloatVector<TVector>
-        where TVector : struct
-    {
-        var n = TOps.Count;
-        var vectorEnd = inputs - (inputs % n);
-        var xs = stackalloc float*[8];
-        for (var r = 0; r < 8; r++)
-        {
-            xs[r] = x + ((long)Math.Min(r, block - 1) * xStride);
-        }
-
-        float* x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3], x4 = xs[4], x5 = xs[5], x6 = xs[6], x7 = xs[7];
-        var sums = stackalloc float[16];
-        var o = 0;
-        for (; o < outputs; o += 2)
-        {
-            var wa = w + ((long)o * inputs);
-            var wb = o + 1 < outputs ? wa + inputs : wa; // an odd last output pairs with itself
-            TVector a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero, a4 = TOps.Zero, a5 = TOps.Zero, a6 = TOps.Zero, a7 = TOps.Zero;
-            TVector b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero, b4 = TOps.Zero, b5 = TOps.Zero, b6 = TOps.Zero, b7 = TOps.Zero;
-            for (var i = 0; i < vectorEnd; i += n)
-            {
-                var va = TOps.Load(wa + i);
-                var vb = TOps.Load(wb + i);
-                var xv = TOps.Load(x0 + i);
-                a0 = TOps.MultiplyAdd(va, xv, a0);
-                b0 = TOps.MultiplyAdd(vb, xv, b0);
-                xv = TOps.Load(x1 + i);
-                a1 = TOps.MultiplyAdd(va, xv, a1);
-                b1 = TOps.MultiplyAdd(vb, xv, b1);
-                xv = TOps.Load(x2 + i);
-                a2 = TOps.MultiplyAdd(va, xv, a2);
-                b2 = TOps.MultiplyAdd(vb, xv, b2);
-                xv = TOps.Load(x3 + i);
-                a3 = TOps.MultiplyAdd(va, xv, a3);
-                b3 = TOps.MultiplyAdd(vb, xv, b3);
-                xv = TOps.Load(x4 + i);
-                a4 = TOps.MultiplyAdd(va, xv, a4);
-                b4 = TOps.MultiplyAdd(vb, xv, b4);
-                xv = TOps.Load(x5 + i);
-                a5 = TOps.MultiplyAdd(va, xv, a5);
-                b5 = TOps.MultiplyAdd(vb, xv, b5);
-                xv = TOps.Load(x6 + i);
-                a6 = TOps.MultiplyAdd(va, xv, a6);
-                b6 = TOps.MultiplyAdd(vb, xv, b6);
-                xv = TOps.Load(x7 + i);
-                a7 = TOps.MultiplyAdd(va, xv, a7);
-                b7 = TOps.MultiplyAdd(vb, xv, b7);
-            }
-
-            sums[0] = TOps.Sum(a0);
-            sums[1] = TOps.Sum(a1);
-            sums[2] = TOps.Sum(a2);
-            sums[3] = TOps.Sum(a3);
-            sums[4] = TOps.Sum(a4);
-            sums[5] = TOps.Sum(a5);
-            sums[6] = TOps.Sum(a6);
-            sums[7] = TOps.Sum(a7);
-            sums[8] = TOps.Sum(b0);
-            sums[9] = TOps.Sum(b1);
-            sums[10] = TOps.Sum(b2);
-            sums[11] = TOps.Sum(b3);
-            sums[12] = TOps.Sum(b4);
-            sums[13] = TOps.Sum(b5);
-            sums[14] = TOps.Sum(b6);
-            sums[15] = TOps.Sum(b7);
-            for (var i = vectorEnd; i < inputs; i++)
-            {
-                for (var r = 0; r < 8; r++)
-                {
-                    sums[r] += wa[i] * xs[r][i];
-                    sums[8 + r] += wb[i] * xs[r][i];
-                }
-            }
-
-            for (var r = 0; r < block; r++)
-            {
-                y[((long)r * yStride) + o] = sums[r];
-                if (o + 1 < outputs)
-                {
-                    y[((long)r * yStride) + o + 1] = sums[8 + r];
-                }
             }
         }
     }
