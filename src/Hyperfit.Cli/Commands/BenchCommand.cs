@@ -174,7 +174,7 @@ public static class BenchCommand
                 }
 
                 AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv,
-                    $"{parameters / 1e6:F1}M parameters; {threads} intra-op threads (decode-kernel steps and cached steps of up to " +
+                    $"{parameters / 1e6:F1}M parameters; {threads} intra-op threads (the decode kernel: its own {threads}; module-graph cached steps of up to " +
                     $"{TextGenerator.SingleThreadDecodeMaxRows} rows: 1); OMP_WAIT_POLICY {policy}; MKL {MklCpuDispatch.Status}; peak RSS {peakRss / 1048576.0:F0} MiB")));
             }
 

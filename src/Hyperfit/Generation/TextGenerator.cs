@@ -56,7 +56,7 @@ public sealed class TextGenerator
     /// before is restored when <see cref="Generate"/> returns. Null (default): one thread for batches of at most
     /// <see cref="SingleThreadDecodeMaxRows"/> rows, whose steps are chains of small matrix–vector products where
     /// OpenMP's fork and join cost more than a second core gains (measured in docs/generation.md), and for every batch
-    /// the decode kernel runs (its products run on the calling thread); the caller's count otherwise. The prefill and the uncached path always run with the caller's count.</summary>
+    /// the decode kernel runs (its products run on its own thread team, not OpenMP's); the caller's count otherwise. The prefill and the uncached path always run with the caller's count.</summary>
     public int? DecodeThreads
     {
         get => _decodeThreads;
@@ -249,8 +249,9 @@ public sealed class TextGenerator
 
     private int? ResolveDecodeThreads(int rows)
     {
-        // The decode kernel runs its products on the calling thread; only small libtorch ops (argmax, the logits
-        // processors) remain, for which an OpenMP fork and join costs more than it gains.
+        // The decode kernel runs its products and attention on its own team (as many threads as libtorch had when the
+        // kernel was built, CpuTeam); only small libtorch ops (argmax, the logits processors) remain, for which an
+        // OpenMP fork and join costs more than it gains.
         var kernel = InferenceLayout && _model.DecodeKernel && _model.DecodeKernelAvailable && rows <= Models.Llama.LlamaDecodeKernel.MaxRows;
         return _decodeThreads ?? (rows <= SingleThreadDecodeMaxRows || kernel ? 1 : null);
     }

@@ -37,19 +37,25 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
     private readonly int _vocab, _hidden, _intermediate, _heads, _kvHeads, _headDim;
     private readonly float _eps, _scale;
     private readonly SimdWidth _width;
+    private readonly CpuTeam _team;
+    private readonly ChunkedMatVec _products;
+    private readonly AttentionWork _attention;
 
     // Scratch for MaxRows rows, one aligned block: x (residual), xn (normed), q, k, v, attention output, MLP gate,
     // up and activation, projection output; scores grow with the sequence.
     private readonly float* _scratch;
     private readonly float* _x, _xn, _q, _k, _v, _attn, _gate, _up, _act, _proj;
-    private float* _scores;
+    private float* _scores; // one block of _scoresCapacity floats per thread of _team
     private int _scoresCapacity;
     private bool _disposed;
 
-    private LlamaDecodeKernel(LlamaModel model, Tensor headWeight, SimdWidth width)
+    private LlamaDecodeKernel(LlamaModel model, Tensor headWeight, SimdWidth width, int threads)
     {
         _model = model;
         _width = width;
+        _team = new CpuTeam(threads);
+        _products = new ChunkedMatVec(_team, width);
+        _attention = new AttentionWork(this);
         var c = model.LlamaConfig;
         (_vocab, _hidden, _intermediate) = (c.VocabSize, c.HiddenSize, c.IntermediateSize);
         (_heads, _kvHeads, _headDim) = (c.NumAttentionHeads, c.NumKeyValueHeads, c.HeadDim);
@@ -149,21 +155,26 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         Unsupported(config) ?? (SimdWidths.Hardware is null ? "the processor has no vector unit .NET uses" : null);
 
     /// <summary>A kernel for <paramref name="model"/>'s current weights with <paramref name="width"/>-bit vectors
-    /// (default: the processor's, <see cref="SimdWidths.Hardware"/>), or null when its config is not one the kernel
+    /// (default: the processor's, <see cref="SimdWidths.Hardware"/>) on <paramref name="threads"/> threads (default:
+    /// libtorch's intra-op count when it is built, which the caller's steps then leave to this kernel), or null when its config is not one the kernel
     /// implements (<see cref="Unavailable"/>) or the weights are not all contiguous float32 CPU tensors (other dtypes
     /// and devices keep the module graph).</summary>
-    public static LlamaDecodeKernel? TryCreate(LlamaModel model, Tensor headWeight, IEnumerable<Tensor> parameters, SimdWidth? width = null)
+    public static LlamaDecodeKernel? TryCreate(LlamaModel model, Tensor headWeight, IEnumerable<Tensor> parameters, SimdWidth? width = null,
+        int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var chosen = width ?? SimdWidths.Hardware;
         return chosen is { } w && Unsupported(model.LlamaConfig) is null
                && parameters.All(TensorMemory.IsContiguousFloat32) && TensorMemory.IsContiguousFloat32(headWeight)
-            ? new LlamaDecodeKernel(model, headWeight, w)
+            ? new LlamaDecodeKernel(model, headWeight, w, Math.Max(1, threads ?? get_num_threads()))
             : null;
     }
 
     /// <summary>The vector width this kernel computes with.</summary>
     public SimdWidth Width => _width;
+
+    /// <summary>Threads a step runs on, the calling thread included.</summary>
+    public int Threads => _team.Threads;
 
     /// <summary>True when <paramref name="input"/> is a step this kernel runs: one new token per row, at most
     /// <see cref="MaxRows"/> rows, a cache, no gradients, CPU ids.</summary>
@@ -235,7 +246,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         }
 
         var logits = empty([rows, 1, _vocab], ScalarType.Float32, CPU);
-        CpuKernels.MatVec(_width, _head, _vocab, _hidden, _xn, _hidden, TensorMemory.Float32(logits), _vocab, rows);
+        _products.Run(_head, _vocab, _hidden, _xn, _hidden, TensorMemory.Float32(logits), _vocab, rows);
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -249,10 +260,9 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
             CpuKernels.RmsNorm(_x + (r * _hidden), w.InputNorm, _xn + (r * _hidden), _hidden, _eps);
         }
 
-        CpuKernels.MatVec(_width, w.Q, qWidth, _hidden, _xn, _hidden, _q, qWidth, rows, w.QBias);
-        CpuKernels.MatVec(_width, w.K, kvWidth, _hidden, _xn, _hidden, _k, kvWidth, rows, w.KBias);
-        CpuKernels.MatVec(_width, w.V, kvWidth, _hidden, _xn, _hidden, _v, kvWidth, rows, w.VBias);
-        var group = _heads / _kvHeads; // query heads per key/value head (GQA)
+        _products.Run(w.Q, qWidth, _hidden, _xn, _hidden, _q, qWidth, rows, w.QBias);
+        _products.Run(w.K, kvWidth, _hidden, _xn, _hidden, _k, kvWidth, rows, w.KBias);
+        _products.Run(w.V, kvWidth, _hidden, _xn, _hidden, _v, kvWidth, rows, w.VBias);
         for (var r = 0; r < rows; r++)
         {
             var rowCos = cos + (r * angleStride);
@@ -272,31 +282,55 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
                 new ReadOnlySpan<float>(_v + (r * kvWidth) + (g * _headDim), _headDim).CopyTo(new Span<float>(valueStore + slot, _headDim));
             }
 
-            var visible = mask is null ? null : mask + (r * maskStride);
-            for (var h = 0; h < _heads; h++)
-            {
-                var start = ((r * (long)_kvHeads) + (h / group)) * capacity * _headDim;
-                CpuKernels.Attend(_width, _q + (r * qWidth) + (h * _headDim), keyStore + start, valueStore + start, length, _headDim,
-                    _scale, visible, _scores, _attn + (r * qWidth) + (h * _headDim));
-            }
         }
 
-        CpuKernels.MatVec(_width, w.O, _hidden, qWidth, _attn, qWidth, _proj, _hidden, rows, w.OBias);
+        _attention.Run(rows, length, capacity, keyStore, valueStore, mask, maskStride);
+
+        _products.Run(w.O, _hidden, qWidth, _attn, qWidth, _proj, _hidden, rows, w.OBias);
         AddResidual(rows);
         for (var r = 0; r < rows; r++)
         {
             CpuKernels.RmsNorm(_x + (r * _hidden), w.PostNorm, _xn + (r * _hidden), _hidden, _eps);
         }
 
-        CpuKernels.MatVec(_width, w.Gate, _intermediate, _hidden, _xn, _hidden, _gate, _intermediate, rows, w.GateBias);
-        CpuKernels.MatVec(_width, w.Up, _intermediate, _hidden, _xn, _hidden, _up, _intermediate, rows, w.UpBias);
+        _products.Run(w.Gate, _intermediate, _hidden, _xn, _hidden, _gate, _intermediate, rows, w.GateBias);
+        _products.Run(w.Up, _intermediate, _hidden, _xn, _hidden, _up, _intermediate, rows, w.UpBias);
         for (var r = 0; r < rows; r++)
         {
             CpuKernels.SiluMul(_gate + (r * _intermediate), _up + (r * _intermediate), _act + (r * _intermediate), _intermediate);
         }
 
-        CpuKernels.MatVec(_width, w.Down, _hidden, _intermediate, _act, _intermediate, _proj, _hidden, rows, w.DownBias);
+        _products.Run(w.Down, _hidden, _intermediate, _act, _intermediate, _proj, _hidden, rows, w.DownBias);
         AddResidual(rows);
+    }
+
+    // Every (row, query head) attends over its cache on its own: one chunk each, on whichever thread is free.
+    private sealed class AttentionWork(LlamaDecodeKernel kernel) : IChunkedWork
+    {
+        private int _length;
+        private long _capacity, _maskStride;
+        private float* _keys, _values;
+        private long* _mask;
+
+        public void Run(int rows, int length, long capacity, float* keys, float* values, long* mask, long maskStride)
+        {
+            (_length, _capacity, _maskStride) = (length, capacity, maskStride);
+            _keys = keys;
+            _values = values;
+            _mask = mask;
+            kernel._team.Run(this, rows * kernel._heads);
+        }
+
+        void IChunkedWork.Run(int chunk, int worker)
+        {
+            var k = kernel;
+            var (r, h) = Math.DivRem(chunk, k._heads);
+            var qWidth = k._heads * k._headDim;
+            var start = ((r * (long)k._kvHeads) + (h / (k._heads / k._kvHeads))) * _capacity * k._headDim;
+            var visible = _mask is null ? null : _mask + (r * _maskStride);
+            CpuKernels.Attend(k._width, k._q + (r * qWidth) + (h * k._headDim), _keys + start, _values + start, _length, k._headDim,
+                k._scale, visible, k._scores + ((long)worker * k._scoresCapacity), k._attn + (r * qWidth) + (h * k._headDim));
+        }
     }
 
     private void AddResidual(int rows)
@@ -339,7 +373,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
 
         NativeMemory.AlignedFree(_scores);
         _scoresCapacity = (int)RoundUp(Math.Max(length, 2 * _scoresCapacity));
-        _scores = (float*)NativeMemory.AlignedAlloc((nuint)(_scoresCapacity * sizeof(float)), 64);
+        _scores = (float*)NativeMemory.AlignedAlloc((nuint)((long)_scoresCapacity * _team.Threads * sizeof(float)), 64);
     }
 
     private static long RoundUp(long floats) => (floats + 15) / 16 * 16; // whole 64-byte lines
@@ -356,6 +390,7 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
         }
 
         _disposed = true;
+        _team.Dispose();
         NativeMemory.AlignedFree(_scratch);
         NativeMemory.AlignedFree(_scores);
         _scores = null;

@@ -49,6 +49,10 @@ public class LlamaForCausalLM : CausalLM
     /// (<see cref="SimdWidths.Hardware"/>). Tests run every width the processor has against the module graph.</summary>
     internal SimdWidth? DecodeKernelWidth { get; set; }
 
+    /// <summary>Threads of the decode kernels built from now on, the caller included; null (default): libtorch's
+    /// intra-op count when the kernel is built. Tests check that the count never changes a result.</summary>
+    internal int? DecodeKernelThreads { get; set; }
+
     public override string DecodeKernelPath
     {
         get
@@ -57,7 +61,7 @@ public class LlamaForCausalLM : CausalLM
                 : LlamaDecodeKernel.Unavailable(_config)
                   ?? (SupportsDecodeKernel() ? null : "the decode kernel takes float32 CPU weights only");
             return reason is null
-                ? $"decode kernel, {(int)(DecodeKernelWidth ?? SimdWidths.Hardware!.Value)}-bit vectors"
+                ? $"decode kernel, {(int)(DecodeKernelWidth ?? SimdWidths.Hardware!.Value)}-bit vectors, {DecodeKernelThreads ?? _decodeKernel?.Threads ?? get_num_threads()} threads"
                 : $"module graph ({reason})";
         }
     }
@@ -75,7 +79,7 @@ public class LlamaForCausalLM : CausalLM
         // The embedding's weight getter hands out a new handle to the same storage on every call: release it here
         // (the kernel keeps only addresses, which the module's own handle keeps valid).
         using var scope = NewDisposeScope();
-        _decodeKernel = LlamaDecodeKernel.TryCreate(_model, HeadWeight, parameters(), DecodeKernelWidth);
+        _decodeKernel = LlamaDecodeKernel.TryCreate(_model, HeadWeight, parameters(), DecodeKernelWidth, DecodeKernelThreads);
     }
 
     protected override void ExitDecodeKernel()
