@@ -65,8 +65,7 @@ def main(path):
           f"{some_peer.get('openblas_coretype', '?')}); batch 8 x 256 Adam for training, 32 context + 224 new tokens for "
           f"generation; 1-minute load average at the start of the rounds {min(loads):.1f}-{max(loads):.1f} (2 = both cores busy).")
     print("Tokens/s are wall-clock; 'tokens per CPU-second' divides by the processor time (user + system, all threads) of "
-          "the timed part instead, which other people's load moves much less (Hyperfit's decode kernel runs on one thread, "
-          "so for generation that column also credits it with leaving the second core free).")
+          "the timed part instead, which other people's load moves much less.")
     print()
     print("| work | model | Hyperfit (per round) | PyTorch + HF (per round, best variant) | ratio (median, range) | "
           "tokens per CPU-second Hyperfit / peer (medians) | ratio of tokens per CPU-second | peak RSS Hyperfit / peer |")
