@@ -25,11 +25,16 @@ internal static unsafe class FusedCrossEntropy
     private const int RowsPerItem = 32;
 
     /// <summary>Mean cross-entropy of logits[:, :-1] against ids[:, 1:] times <paramref name="scale"/>, and
-    /// d(that)/d(logits) as a new tensor shaped and typed like <paramref name="logits"/>.</summary>
+    /// d(that)/d(logits) as a new tensor shaped and typed like <paramref name="logits"/>, or written over the logits
+    /// themselves with <paramref name="overwriteLogits"/>.</summary>
     /// <param name="logits">(B, T, V) float32 or bfloat16, contiguous, on the CPU.</param>
     /// <param name="ids">(B, T) int64 token ids in [0, V).</param>
     /// <param name="scale">Factor on the loss (and so on the gradient): the micro-batch's share of the batch.</param>
-    public static (double Loss, Tensor Gradient) NextToken(Tensor logits, Tensor ids, double scale = 1.0)
+    /// <param name="overwriteLogits">True: the gradient is written into the logits' own storage (each row is read
+    /// before it is overwritten) and returned as a detached view of it. The training step uses this because the
+    /// head's backward needs its input and weight, never its output: it saves one full-vocabulary tensor per
+    /// micro-batch (64 MiB at 8 × 256 × 8192 float32) and the page faults of allocating it.</param>
+    public static (double Loss, Tensor Gradient) NextToken(Tensor logits, Tensor ids, double scale = 1.0, bool overwriteLogits = false)
     {
         var (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2]);
         if (!Supports(logits) || ids.dim() != 2 || ids.shape[0] != b || ids.shape[1] != t)
@@ -51,7 +56,7 @@ internal static unsafe class FusedCrossEntropy
             throw new ArgumentException($"token id {(low < 0 ? low : high)} is outside the vocabulary (0 … {v - 1})", nameof(ids));
         }
 
-        var gradient = empty(logits.shape, logits.dtype, logits.device);
+        var gradient = overwriteLogits ? logits.detach() : empty(logits.shape, logits.dtype, logits.device);
         var rows = b * t;
         var n = b * (t - 1);
         var job = new Job

@@ -137,8 +137,9 @@ public sealed class TrainingStep : IDisposable
             // only a target, LanguageModelLoss.ModelInputs) take the unfused path.
             if (FusedCrossEntropy.Supports(logits) && logits.shape[1] == chunk.shape[1])
             {
-                // Loss and d(loss)/d(logits) in one pass, no float32 copy of the logits (FusedCrossEntropy).
-                var (loss, gradient) = FusedCrossEntropy.NextToken(logits, chunk, share);
+                // Loss and d(loss)/d(logits) in one pass, no float32 copy of the logits (FusedCrossEntropy); the gradient
+                // overwrites the logits, which no backward function saved (the head's needs its input and weight).
+                var (loss, gradient) = FusedCrossEntropy.NextToken(logits, chunk, share, overwriteLogits: true);
                 total += loss;
                 phases = phases with { LossMs = phases.LossMs + Lap() };
                 logits.backward([gradient]);

@@ -47,6 +47,27 @@ public sealed class FusedCrossEntropyTests
         Assert.Equal(0f, gradient.select(1, 6).abs().sum().to(ScalarType.Float32).item<float>());
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Should_write_the_same_loss_and_gradient_over_the_logits_when_asked(ScalarType dtype)
+    {
+        // Given (3, 7, 101) logits and their ids
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(12);
+        var logits = (randn([3, 7, 101], generator: generator) * 4).to(dtype);
+        var ids = randint(0, 101, [3, 7], dtype: ScalarType.Int64, generator: generator);
+        var (expectedLoss, expectedGradient) = FusedCrossEntropy.NextToken(logits, ids, 0.5);
+
+        // When the gradient is written over the logits themselves
+        var (loss, gradient) = FusedCrossEntropy.NextToken(logits, ids, 0.5, overwriteLogits: true);
+
+        // Then loss and gradient equal the separate buffer's bit for bit, and the logits now hold the gradient
+        Assert.Equal(expectedLoss, loss);
+        Assert.True(gradient.eq(expectedGradient).all().item<bool>());
+        Assert.True(logits.eq(expectedGradient).all().item<bool>());
+    }
+
     [Fact]
     public void Should_refuse_a_token_outside_the_vocabulary_naming_it()
     {

@@ -1,3 +1,4 @@
+using Hyperfit.Models;
 using Hyperfit.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,6 +7,41 @@ namespace Hyperfit.Tests.Training;
 
 public sealed class TrainingStepTests
 {
+    [Fact]
+    public void Should_give_autograds_gradients_through_the_fused_loss_written_over_the_logits()
+    {
+        // Given a float32 recipe and 8 random sequences
+        var recipe = TrainingFixtures.SmallRecipe();
+        using var model = TrainingFixtures.TinyLlama();
+        using var generator = new Generator(6);
+        using var ids = randint(0, TrainingFixtures.Vocab, [recipe.BatchSize, recipe.SequenceLength], dtype: ScalarType.Int64, generator: generator);
+
+        // When autograd takes the gradient of the unfused loss, and the training step (fused loss, its gradient
+        // written over the logits) takes it at learning rate 0
+        var expected = new Dictionary<string, Tensor>();
+        using (NewDisposeScope())
+        {
+            model.zero_grad();
+            var logits = model.forward(new CausalLMInput(LanguageModelLoss.ModelInputs(ids, model.Config.MaxPositions)));
+            LanguageModelLoss.NextToken(logits, ids).backward();
+            foreach (var (name, p) in TrainingStep.UniqueParameters(model))
+            {
+                expected[name] = p.grad!.detach().clone().MoveToOuterDisposeScope();
+            }
+        }
+
+        using var step = new TrainingStep(model, recipe);
+        step.Update(ids, 0.0);
+
+        // Then every parameter's gradient agrees to float32 summation order
+        foreach (var (name, p) in TrainingStep.UniqueParameters(model))
+        {
+            var scale = expected[name].abs().max().item<float>();
+            var error = (p.grad! - expected[name]).abs().max().item<float>();
+            Assert.True(error <= 1e-5 * scale, $"{name}: max error {error:G3} of max |g| {scale:G3}");
+        }
+    }
+
     [Fact]
     public void Should_accumulate_bfloat16_micro_batch_gradients_in_float32()
     {
