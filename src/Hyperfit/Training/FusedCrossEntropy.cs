@@ -71,19 +71,7 @@ internal static unsafe class FusedCrossEntropy
         };
         var items = (int)((rows + RowsPerItem - 1) / RowsPerItem);
         var partial = new double[items];
-        var threads = Math.Max(1, get_num_threads());
-        if (threads == 1 || items == 1)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                partial[i] = Rows(job, i * (long)RowsPerItem, Math.Min(rows, (i + 1) * (long)RowsPerItem));
-            }
-        }
-        else
-        {
-            Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                i => partial[i] = Rows(job, i * (long)RowsPerItem, Math.Min(rows, (i + 1) * (long)RowsPerItem)));
-        }
+        IntraOpParallel.For(items, i => partial[i] = Rows(job, i * (long)RowsPerItem, Math.Min(rows, (i + 1) * (long)RowsPerItem)));
 
         // Summed in item order whatever the thread count: the same loss bit for bit on every run.
         var sum = 0.0;

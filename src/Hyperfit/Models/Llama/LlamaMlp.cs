@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
+using Hyperfit.Models.Common;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Models.Llama;
@@ -31,7 +32,8 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gated = nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x); // (B, T, I)
+        var (gate, up) = (_gateProj.forward(x), _upProj.forward(x)); // (B, T, I)
+        var gated = SwiGlu.Activate(gate, up); // fused while training on the CPU
         return _downProj.forward(gated).MoveToOuterDisposeScope();
     }
 }
