@@ -95,7 +95,7 @@ public static class TrainProfiler
         {
             var gate = Random(b, t, c.IntermediateSize).requires_grad_();
             var up = Random(b, t, c.IntermediateSize).requires_grad_();
-            return ([gate, up], () => Models.Common.SwiGlu.Activate(gate, up)); // as LlamaMlp runs it
+            return ([gate, up], () => nn.functional.silu(gate) * up);
         });
         var (addForward, addBackward) = Measure(repeats, () =>
         {

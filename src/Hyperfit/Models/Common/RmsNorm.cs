@@ -27,11 +27,6 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (FusedRmsNorm.Applies(x, _weight))
-        {
-            return FusedRmsNorm.Apply(x, _weight, _eps); // training on the CPU: one pass forward, one backward
-        }
-
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var h = inputType == float32 ? x : x.to_type(float32);

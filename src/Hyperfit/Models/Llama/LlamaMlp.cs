@@ -1,7 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
-using Hyperfit.Models.Common;
 using static TorchSharp.torch;
 
 namespace Hyperfit.Models.Llama;
@@ -32,8 +31,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var (gate, up) = (_gateProj.forward(x), _upProj.forward(x)); // (B, T, I)
-        var gated = SwiGlu.Activate(gate, up); // fused while training on the CPU
+        var gated = nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x); // (B, T, I)
         return _downProj.forward(gated).MoveToOuterDisposeScope();
     }
 }
