@@ -56,7 +56,8 @@ public sealed class TextGenerator
     /// before is restored when <see cref="Generate"/> returns. Null (default): one thread for batches of at most
     /// <see cref="SingleThreadDecodeMaxRows"/> rows, whose steps are chains of small matrix–vector products where
     /// OpenMP's fork and join cost more than a second core gains (measured in docs/generation.md), and for every batch
-    /// the decode kernel runs (its products run on its own thread team, not OpenMP's); the caller's count otherwise. The prefill and the uncached path always run with the caller's count.</summary>
+    /// the decode kernel runs (its products run on its own thread team, not OpenMP's); the caller's count otherwise.
+    /// The prefill and the uncached path always run with the caller's count.</summary>
     public int? DecodeThreads
     {
         get => _decodeThreads;

@@ -13,8 +13,8 @@ namespace Hyperfit.Models.Cpu;
 /// computes every chunk itself (one thread's speed, not the 10–15× collapse of OpenMP's fixed split, which waits for
 /// each thread's share); it waits only for chunks a helper has claimed and is computing.
 /// Which thread computes a chunk never changes the result: chunks write disjoint outputs with the same code.
-/// Claims are a 64-bit ticket, job number in the high half and next chunk in the low half, so a helper still
-/// holding an earlier job's ticket can never claim a chunk of the next job.
+/// Claims are a 64-bit ticket, job number (wrapping 32 bits) in the high half and next chunk in the low half, so a
+/// helper still holding an earlier job's ticket can never claim a chunk of the next job.
 /// </remarks>
 internal sealed class CpuTeam : IDisposable
 {
@@ -28,20 +28,27 @@ internal sealed class CpuTeam : IDisposable
     private readonly object _gate = new(); // Monitor.Wait/Pulse: sleeping helpers
     private IChunkedWork? _work;
     private int _chunks;
-    private long _ticket = Closed; // (job << 32) | next chunk
+    private long _ticket; // (job << 32) | next chunk
     private int _done;
     private int _sleeping;
     private volatile bool _disposed;
 
     /// <param name="threads">Threads in all, the caller included (1: no helpers, every chunk on the caller).</param>
-    public CpuTeam(int threads)
+    public CpuTeam(int threads) : this(threads, lastJob: 0)
+    {
+    }
+
+    /// <param name="threads">Threads in all, the caller included.</param>
+    /// <param name="lastJob">Number of the job before the first (tests start near the 32-bit wrap).</param>
+    internal CpuTeam(int threads, int lastJob)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _ticket = Ticket(lastJob, Closed);
         _threads = new Thread[threads - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
             var worker = i + 1;
-            _threads[i] = new Thread(() => HelperLoop(worker)) { IsBackground = true, Name = $"hyperfit decode {worker}" };
+            _threads[i] = new Thread(() => HelperLoop(worker, lastJob)) { IsBackground = true, Name = $"hyperfit decode {worker}" };
             _threads[i].Start();
         }
     }
@@ -67,11 +74,11 @@ internal sealed class CpuTeam : IDisposable
             return;
         }
 
-        var job = (Volatile.Read(ref _ticket) >> 32) + 1;
+        var job = unchecked(JobOf(Volatile.Read(ref _ticket)) + 1);
         _work = work;
         _chunks = chunks;
         _done = 0;
-        Interlocked.Exchange(ref _ticket, job << 32); // publishes the fields above (full fence)
+        Interlocked.Exchange(ref _ticket, Ticket(job, 0)); // publishes the fields above (full fence)
         if (Volatile.Read(ref _sleeping) > 0)
         {
             lock (_gate)
@@ -88,17 +95,21 @@ internal sealed class CpuTeam : IDisposable
         }
 
         // No chunk of this job may be claimed once its fields change for the next one.
-        Interlocked.Exchange(ref _ticket, (job << 32) | Closed);
+        Interlocked.Exchange(ref _ticket, Ticket(job, Closed));
         _work = null;
     }
 
+    private static int JobOf(long ticket) => (int)(ticket >> 32);
+
+    private static long Ticket(int job, long chunk) => ((long)(uint)job << 32) | chunk;
+
     // Claims and computes chunks of job `job` until none is left.
-    private void RunChunks(long job, int worker)
+    private void RunChunks(int job, int worker)
     {
         while (true)
         {
             var ticket = Volatile.Read(ref _ticket);
-            if (ticket >> 32 != job)
+            if (JobOf(ticket) != job)
             {
                 return;
             }
@@ -120,37 +131,25 @@ internal sealed class CpuTeam : IDisposable
         }
     }
 
-    private void HelperLoop(int worker)
+    private void HelperLoop(int worker, int seen)
     {
-        var seen = 0L;
-        while (!_disposed)
+        while (WaitForJob(seen, out var job))
         {
-            var job = WaitForJob(seen);
-            if (job < 0)
-            {
-                return;
-            }
-
             seen = job;
             RunChunks(job, worker);
         }
     }
 
-    // The next job after `seen` (spinning first, then asleep), or -1 when disposed.
-    private long WaitForJob(long seen)
+    // Waits for a job after `seen` (spinning first, then asleep); false when the team is disposed.
+    private bool WaitForJob(int seen, out int job)
     {
         var start = Stopwatch.GetTimestamp();
         while (Stopwatch.GetTimestamp() - start < SpinTicks)
         {
-            var job = Volatile.Read(ref _ticket) >> 32;
-            if (job != seen)
+            job = JobOf(Volatile.Read(ref _ticket));
+            if (_disposed || job != seen)
             {
-                return job;
-            }
-
-            if (_disposed)
-            {
-                return -1;
+                return !_disposed;
             }
 
             Thread.SpinWait(20);
@@ -163,15 +162,10 @@ internal sealed class CpuTeam : IDisposable
             {
                 while (true)
                 {
-                    var job = Volatile.Read(ref _ticket) >> 32;
-                    if (_disposed)
+                    job = JobOf(Volatile.Read(ref _ticket));
+                    if (_disposed || job != seen)
                     {
-                        return -1;
-                    }
-
-                    if (job != seen)
-                    {
-                        return job;
+                        return !_disposed;
                     }
 
                     Monitor.Wait(_gate);

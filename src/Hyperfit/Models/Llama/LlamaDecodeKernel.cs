@@ -156,9 +156,9 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
 
     /// <summary>A kernel for <paramref name="model"/>'s current weights with <paramref name="width"/>-bit vectors
     /// (default: the processor's, <see cref="SimdWidths.Hardware"/>) on <paramref name="threads"/> threads (default:
-    /// libtorch's intra-op count when it is built, which the caller's steps then leave to this kernel), or null when its config is not one the kernel
-    /// implements (<see cref="Unavailable"/>) or the weights are not all contiguous float32 CPU tensors (other dtypes
-    /// and devices keep the module graph).</summary>
+    /// libtorch's intra-op count when it is built, which the caller's steps then leave to this kernel), or null when
+    /// its config is not one the kernel implements (<see cref="Unavailable"/>) or the weights are not all contiguous
+    /// float32 CPU tensors (other dtypes and devices keep the module graph).</summary>
     public static LlamaDecodeKernel? TryCreate(LlamaModel model, Tensor headWeight, IEnumerable<Tensor> parameters, SimdWidth? width = null,
         int? threads = null)
     {
@@ -281,7 +281,6 @@ internal sealed unsafe class LlamaDecodeKernel : IDisposable
                 new ReadOnlySpan<float>(key, _headDim).CopyTo(new Span<float>(keyStore + slot, _headDim));
                 new ReadOnlySpan<float>(_v + (r * kvWidth) + (g * _headDim), _headDim).CopyTo(new Span<float>(valueStore + slot, _headDim));
             }
-
         }
 
         _attention.Run(rows, length, capacity, keyStore, valueStore, mask, maskStride);

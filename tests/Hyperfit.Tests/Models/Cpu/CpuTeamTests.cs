@@ -49,6 +49,23 @@ public sealed class CpuTeamTests
     }
 
     [Fact]
+    public void Should_keep_running_every_chunk_once_across_the_wrap_of_its_job_numbers()
+    {
+        // Given a team whose job numbers are about to pass int.MaxValue
+        using var team = new CpuTeam(2, lastJob: int.MaxValue - 5);
+
+        // When 20 jobs run
+        for (var job = 0; job < 20; job++)
+        {
+            var work = new CountingWork(12, spin: 50);
+            team.Run(work, 12);
+
+            // Then each chunk ran exactly once (no job skipped, none waited forever)
+            Assert.All(work.Runs, runs => Assert.Equal(1, runs));
+        }
+    }
+
+    [Fact]
     public void Should_finish_on_the_calling_thread_alone_when_no_helper_takes_a_chunk()
     {
         // Given a team whose helper is asleep (an idle gap longer than its spin) and a job of one chunk per call
