@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace Hyperfit.Models.Cpu;
 
@@ -30,6 +31,7 @@ internal sealed class CpuTeam : IDisposable
     private int _chunks;
     private long _ticket; // (job << 32) | next chunk
     private int _done;
+    private Exception? _error; // the first exception of the current job's chunks, rethrown by Run
     private int _sleeping;
     private volatile bool _disposed;
 
@@ -97,6 +99,10 @@ internal sealed class CpuTeam : IDisposable
         // No chunk of this job may be claimed once its fields change for the next one.
         Interlocked.Exchange(ref _ticket, Ticket(job, Closed));
         _work = null;
+        if (Interlocked.Exchange(ref _error, null) is { } error)
+        {
+            ExceptionDispatchInfo.Throw(error); // after every chunk has finished, on the calling thread
+        }
     }
 
     private static int JobOf(long ticket) => (int)(ticket >> 32);
@@ -126,8 +132,19 @@ internal sealed class CpuTeam : IDisposable
                 continue;
             }
 
-            work.Run((int)next, worker);
-            Interlocked.Increment(ref _done);
+            try
+            {
+                work.Run((int)next, worker);
+            }
+            catch (Exception e)
+            {
+                // A helper must not die (it would take the process with it) nor leave the caller waiting.
+                Interlocked.CompareExchange(ref _error, e, null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _done);
+            }
         }
     }
 

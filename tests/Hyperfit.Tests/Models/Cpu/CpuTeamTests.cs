@@ -99,6 +99,43 @@ public sealed class CpuTeamTests
     }
 
     [Fact]
+    public void Should_rethrow_a_chunks_exception_on_the_caller_after_the_job_and_keep_working()
+    {
+        // Given a team and a job whose chunk 5 throws (on whichever thread takes it)
+        using var team = new CpuTeam(2);
+        var failing = new FailingWork(12, failingChunk: 5);
+
+        // When it runs, the exception reaches the caller once every other chunk has run
+        var error = Assert.Throws<InvalidOperationException>(() => team.Run(failing, 12));
+        Assert.Equal("chunk 5", error.Message);
+        Assert.Equal(11, failing.Completed);
+
+        // And the next job runs normally
+        var work = new CountingWork(12, spin: 10);
+        team.Run(work, 12);
+        Assert.All(work.Runs, runs => Assert.Equal(1, runs));
+    }
+
+    private sealed class FailingWork(int chunks, int failingChunk) : IChunkedWork
+    {
+        private int _completed;
+
+        public int Completed => _completed;
+
+        public void Run(int chunk, int worker)
+        {
+            Assert.InRange(chunk, 0, chunks - 1);
+            Thread.SpinWait(100);
+            if (chunk == failingChunk)
+            {
+                throw new InvalidOperationException($"chunk {chunk}");
+            }
+
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    [Fact]
     public void Should_refuse_a_team_of_no_threads() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new CpuTeam(0));
 }
