@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hyperfit.IO;
 using Hyperfit.Tokenization;
 
 namespace Hyperfit.Data;
@@ -123,17 +124,7 @@ public static class DatasetReader
             }
 
             var where = Where(path, number);
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{where}: not valid JSON ({FirstLine(e.Message)})", e);
-            }
-
-            using (document)
+            using (var document = StrictJson.Document(line, where))
             {
                 yield return Parse(document.RootElement, where, textField);
             }
@@ -166,10 +157,4 @@ public static class DatasetReader
     }
 
     private static string Where(string path, int line) => string.Create(CultureInfo.InvariantCulture, $"{path}:{line}");
-
-    private static string FirstLine(string message)
-    {
-        var newline = message.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? message : message[..newline];
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Hyperfit.Generation;
+using Hyperfit.IO;
 using Hyperfit.Tokenization;
 
 namespace Hyperfit.Evaluation;
@@ -87,16 +88,7 @@ public static class ReferenceTexts
 
     private static JsonDocument ParseObject(string line, string where)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{where}: not valid JSON ({e.Message.Split('\n')[0]})", e);
-        }
-
+        var document = StrictJson.Document(line, where);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();

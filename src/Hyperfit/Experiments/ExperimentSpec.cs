@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hyperfit.Data;
 using Hyperfit.Generation;
+using Hyperfit.IO;
 using Hyperfit.Training;
 
 namespace Hyperfit.Experiments;
@@ -176,7 +177,7 @@ public sealed record ExperimentSpec
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{specFile}: invalid JSON ({FirstLine(e.Message)})", e);
+            throw new InvalidDataException($"{specFile}: invalid JSON ({StrictJson.FirstLine(e.Message)})", e);
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, JsonNode?>())
@@ -185,12 +186,6 @@ public sealed record ExperimentSpec
         }
 
         return new Reader(specFile).Read(root);
-    }
-
-    private static string FirstLine(string message)
-    {
-        var newline = message.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? message : message[..newline];
     }
 
     /// <summary>Walks the JSON with strict keys and types; every error names the file and the key path.</summary>
@@ -487,7 +482,7 @@ public sealed record ExperimentSpec
             }
             catch (JsonException e)
             {
-                throw Error($"{key}: {log} is not valid JSON ({FirstLine(e.Message)})");
+                throw Error($"{key}: {log} is not valid JSON ({StrictJson.FirstLine(e.Message)})");
             }
             catch (FieldException e)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hyperfit.IO;
 
 namespace Hyperfit.Generation;
 
@@ -38,17 +39,7 @@ public static class ContextReader
     private static ContextRecord ParseJsonLine(string path, int lineNumber, string line, string textField)
     {
         string Where() => string.Create(CultureInfo.InvariantCulture, $"{path}:{lineNumber}");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{Where()}: not valid JSON ({e.Message})", e);
-        }
-
-        using (document)
+        using (var document = StrictJson.Document(line, Where()))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

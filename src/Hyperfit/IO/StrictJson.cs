@@ -14,17 +14,7 @@ public static class StrictJson
     public static T Parse<T>(string json, string where, JsonTypeInfo<T> type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{where}: not valid JSON ({FirstLine(e.Message)})", e);
-        }
-
-        using (document)
+        using (var document = Document(json, where))
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
@@ -95,7 +85,23 @@ public static class StrictJson
             : "an object of its documented shape";
     }
 
-    private static string FirstLine(string message)
+    /// <summary>Parses <paramref name="json"/> (a file, or one line of a JSONL file) as a document; a syntax error
+    /// becomes one line naming <paramref name="where"/>: "WHERE: not valid JSON (…)".</summary>
+    /// <exception cref="InvalidDataException">The text is not JSON.</exception>
+    public static JsonDocument Document(string json, string where)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{where}: not valid JSON ({FirstLine(e.Message)})", e);
+        }
+    }
+
+    /// <summary>The first line of an exception message, for one-line errors.</summary>
+    public static string FirstLine(string message)
     {
         var newline = message.IndexOfAny(['\r', '\n']);
         return newline < 0 ? message : message[..newline];
